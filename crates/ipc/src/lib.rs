@@ -1,0 +1,96 @@
+//! What the UI and the desktop backend say to each other: requests, views and errors.
+//!
+//! Everything here is plain data that serializes to JSON. The UI depends on
+//! this crate (and on `domain`) and on nothing else of the backend.
+
+mod error;
+mod locale;
+
+pub use error::{ApiError, ErrorCode};
+pub use locale::Locale;
+
+use domain::{HallCode, Role, StaffNo};
+use serde::{Deserialize, Serialize};
+
+/// The names of the Tauri commands, shared so a typo is a compile error.
+pub mod cmd {
+    pub const LOGIN: &str = "login";
+    pub const LOGOUT: &str = "logout";
+    pub const CURRENT_SESSION: &str = "current_session";
+    pub const CHANGE_PASSWORD: &str = "change_password";
+    pub const APP_INFO: &str = "app_info";
+}
+
+/// Typed at the login screen. Fields stay raw strings: the backend parses
+/// them and answers with a precise error.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub staff_no: String,
+    pub password: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ChangePasswordRequest {
+    pub current: String,
+    pub new: String,
+}
+
+/// The signed-in account, as the views need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    pub staff_no: StaffNo,
+    pub name: String,
+    pub role: Role,
+    pub hall_code: HallCode,
+    pub hall_name: String,
+    /// Unix milliseconds.
+    pub signed_in_at_ms: i64,
+}
+
+/// Facts about this installation shown on the login screen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AppInfo {
+    pub version: String,
+    pub hall_code: HallCode,
+    pub hall_name: String,
+    /// The local database holds the seeded demo hall and its accounts.
+    pub demo: bool,
+    pub demo_accounts: Vec<DemoAccount>,
+}
+
+/// A seeded demo account, listed on the login screen in demo mode only.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemoAccount {
+    pub staff_no: StaffNo,
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Wraps a command's single argument: Tauri passes arguments by name.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Args<T> {
+    pub req: T,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_view_wire_shape() {
+        let v = SessionView {
+            staff_no: StaffNo::parse("1001").unwrap(),
+            name: "李静".into(),
+            role: Role::Clerk,
+            hall_code: HallCode::parse("H0101").unwrap(),
+            hall_name: "城东营业厅".into(),
+            signed_in_at_ms: 1,
+        };
+        let json = serde_json::to_value(&v).unwrap();
+        assert_eq!(json["role"], "clerk");
+        assert_eq!(json["staff_no"], "1001");
+        let back: SessionView = serde_json::from_value(json).unwrap();
+        assert_eq!(back, v);
+    }
+}

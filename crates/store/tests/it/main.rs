@@ -1,0 +1,151 @@
+//! Integration tests of the local store: sign-in, throttle, password change, demo seed, durability.
+
+use domain::{LoginThrottle, Password, Role, StaffNo};
+use store::accounts::{ChangePasswordError, LoginError};
+use store::Store;
+
+fn no(s: &str) -> StaffNo {
+    StaffNo::parse(s).unwrap()
+}
+
+async fn demo_store() -> Store {
+    let store = Store::open_in_memory().await.unwrap();
+    assert!(store.seed_demo_if_empty().await.unwrap());
+    store
+}
+
+#[tokio::test]
+async fn demo_accounts_sign_in_with_their_roles() {
+    let store = demo_store().await;
+    for (staff, name, role, password) in store::demo::ACCOUNTS {
+        let account = store.login(&no(staff), password, 1_000).await.unwrap();
+        assert_eq!(account.role, role);
+        assert_eq!(account.name.as_str(), name);
+        assert_eq!(account.hall_code.as_str(), store::demo::HALL_CODE);
+    }
+    let hall = store.this_hall().await.unwrap();
+    assert_eq!(hall.name, store::demo::HALL_NAME);
+    assert!(store.is_demo().await.unwrap());
+}
+
+#[tokio::test]
+async fn seeding_twice_changes_nothing() {
+    let store = demo_store().await;
+    store
+        .change_password(
+            &no("1001"),
+            "demo-1001",
+            &Password::parse("new-pass-1").unwrap(),
+            5,
+        )
+        .await
+        .unwrap();
+    assert!(!store.seed_demo_if_empty().await.unwrap());
+    assert!(store.login(&no("1001"), "new-pass-1", 6).await.is_ok());
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_staff_look_the_same() {
+    let store = demo_store().await;
+    let wrong = store.login(&no("1001"), "nope", 1).await.unwrap_err();
+    let unknown = store.login(&no("9999"), "demo-1001", 1).await.unwrap_err();
+    assert!(matches!(wrong, LoginError::BadCredentials));
+    assert!(matches!(unknown, LoginError::BadCredentials));
+    assert_eq!(
+        store.login_outcomes(&no("1001")).await.unwrap(),
+        vec!["bad_password"]
+    );
+    assert_eq!(
+        store.login_outcomes(&no("9999")).await.unwrap(),
+        vec!["unknown_staff"]
+    );
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account_even_for_the_right_one() {
+    let store = demo_store().await;
+    let t0 = 1_000_000;
+    for i in 0..4 {
+        let e = store.login(&no("2001"), "wrong", t0 + i).await.unwrap_err();
+        assert!(matches!(e, LoginError::BadCredentials), "{e:?}");
+    }
+    let e = store
+        .login(&no("2001"), "wrong", t0 + 10)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            LoginError::Locked {
+                remaining_secs: 300
+            }
+        ),
+        "{e:?}"
+    );
+    let e = store
+        .login(&no("2001"), "demo-2001", t0 + 20)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, LoginError::Locked { .. }), "{e:?}");
+    let later = t0 + 10 + LoginThrottle::LOCK_MS;
+    assert!(store.login(&no("2001"), "demo-2001", later).await.is_ok());
+    // Other accounts were never affected.
+    assert!(store.login(&no("1002"), "demo-1002", t0).await.is_ok());
+}
+
+#[tokio::test]
+async fn change_password_checks_current_and_refuses_the_same() {
+    let store = demo_store().await;
+    let new = Password::parse("counter-42").unwrap();
+    let e = store
+        .change_password(&no("1002"), "wrong", &new, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ChangePasswordError::WrongCurrent));
+    let same = Password::parse("demo-1002").unwrap();
+    let e = store
+        .change_password(&no("1002"), "demo-1002", &same, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ChangePasswordError::Unchanged));
+    assert!(store.login(&no("1002"), "demo-1002", 2).await.is_ok());
+
+    store
+        .change_password(&no("1002"), "demo-1002", &new, 3)
+        .await
+        .unwrap();
+    assert!(store.login(&no("1002"), "demo-1002", 4).await.is_err());
+    assert!(store.login(&no("1002"), "counter-42", 5).await.is_ok());
+    let unchanged = store.unchanged_password_accounts().await.unwrap();
+    assert!(!unchanged.contains(&no("1002")));
+    assert!(unchanged.contains(&no("1001")));
+}
+
+#[tokio::test]
+async fn data_survives_reopening_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("node.db");
+    {
+        let store = Store::open(&path).await.unwrap();
+        store.seed_demo_if_empty().await.unwrap();
+        store
+            .change_password(
+                &no("3001"),
+                "demo-3001",
+                &Password::parse("duty-desk-9").unwrap(),
+                7,
+            )
+            .await
+            .unwrap();
+        let _ = store.login(&no("3001"), "bad", 8).await;
+        store.close().await;
+    }
+    let store = Store::open(&path).await.unwrap();
+    assert!(!store.seed_demo_if_empty().await.unwrap());
+    let account = store.login(&no("3001"), "duty-desk-9", 9).await.unwrap();
+    assert_eq!(account.role, Role::Emergency);
+    assert_eq!(
+        store.login_outcomes(&no("3001")).await.unwrap(),
+        vec!["bad_password", "ok"]
+    );
+}

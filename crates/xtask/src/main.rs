@@ -1,0 +1,40 @@
+//! `cargo xtask <command>`: the developer commands of the suite.
+
+use std::process::ExitCode;
+use xtask::{tasks, Fail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+  demo     build and open the suite on its embedded default with demo data
+  test     install what is missing, then run every check and test (CI runs this)
+  bench    run the benchmarks (`bench startup` measures the desktop app)
+  tidy     check layering and file headers only
+  setup    install the build and test tools only
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => tasks::demo(),
+        Some("test") => tasks::test(),
+        Some("bench") => tasks::bench(&args[1..]),
+        Some("tidy") => tasks::tidy(),
+        Some("setup") => tasks::setup(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Fail(msg)) => {
+            eprintln!("\nxtask: {msg}");
+            ExitCode::FAILURE
+        }
+    }
+}

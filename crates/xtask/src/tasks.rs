@@ -1,0 +1,287 @@
+//! The commands themselves: demo, test, bench, tidy, setup.
+
+use crate::toolchain::{self, Need, Tools};
+use crate::{cache_dir, fail, run, target_dir, tidy, workspace_root, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Feature that makes the app serve the built UI from inside the binary.
+const APP_FEATURES: &str = "yyt-desktop/custom-protocol";
+const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
+
+struct Ctx {
+    root: PathBuf,
+    target: PathBuf,
+    tools: Tools,
+}
+
+impl Ctx {
+    fn new(need: Need) -> Result<Self> {
+        let tools = toolchain::ensure(need)?;
+        ensure_runtime_dir()?;
+        Ok(Self {
+            root: workspace_root(),
+            target: target_dir(),
+            tools,
+        })
+    }
+
+    /// A command with the tools on PATH and the shared target dir.
+    fn cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.current_dir(&self.root)
+            .env("PATH", &self.tools.path)
+            .env("CARGO_TARGET_DIR", &self.target);
+        c
+    }
+
+    fn cargo(&self, args: &[&str]) -> Command {
+        let mut c = self.cmd(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        c.args(args);
+        c
+    }
+
+    fn build_ui(&self) -> Result {
+        let mut c = self.cmd("trunk");
+        c.current_dir(self.root.join("ui"))
+            .args(["build", "--release"]);
+        run("building the UI (trunk)", &mut c)
+    }
+
+    fn build_app(&self, release: bool) -> Result<PathBuf> {
+        let mut args = vec!["build", "-p", "yyt-desktop", "--features", APP_FEATURES];
+        if release {
+            args.push("--release");
+        }
+        run("building the desktop app", &mut self.cargo(&args))?;
+        Ok(self.app_binary(release))
+    }
+
+    fn app_binary(&self, release: bool) -> PathBuf {
+        self.target
+            .join(if release { "release" } else { "debug" })
+            .join("yyt-desktop")
+    }
+
+    fn screenshots(&self) -> PathBuf {
+        self.root.join("target").join("screenshots")
+    }
+}
+
+/// WebKit under Xvfb wants a private runtime dir.
+fn ensure_runtime_dir() -> Result {
+    if std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|d| Path::new(&d).is_dir()) {
+        return Ok(());
+    }
+    let dir = cache_dir().join("runtime");
+    std::fs::create_dir_all(&dir).map_err(|e| crate::Fail(format!("{}: {e}", dir.display())))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700));
+    }
+    // Set for this process so every child inherits it.
+    std::env::set_var("XDG_RUNTIME_DIR", &dir);
+    Ok(())
+}
+
+/// Times named steps and prints a summary at the end.
+struct Steps {
+    start: Instant,
+    done: Vec<(String, Duration)>,
+}
+
+impl Steps {
+    fn new() -> Self {
+        Self {
+            start: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn step(&mut self, name: &str, f: impl FnOnce() -> Result) -> Result {
+        eprintln!("\n==> {name}");
+        let t = Instant::now();
+        let r = f();
+        self.done.push((name.to_owned(), t.elapsed()));
+        r
+    }
+
+    fn summary(&self) {
+        eprintln!("\n==> summary");
+        for (name, d) in &self.done {
+            eprintln!("  {:>7.1}s  {name}", d.as_secs_f64());
+        }
+        eprintln!("  {:>7.1}s  total", self.start.elapsed().as_secs_f64());
+    }
+}
+
+pub fn setup() -> Result {
+    Ctx::new(Need::Test).map(|_| eprintln!("xtask: every tool is in place"))
+}
+
+pub fn tidy() -> Result {
+    let problems = tidy::check(&workspace_root())?;
+    if problems.is_empty() {
+        eprintln!("tidy: layering and headers are in order");
+        return Ok(());
+    }
+    for p in &problems {
+        eprintln!("tidy: {p}");
+    }
+    fail(format!("tidy found {} problem(s)", problems.len()))
+}
+
+pub fn test() -> Result {
+    let mut steps = Steps::new();
+    let mut ctx = None;
+    steps.step("install what is missing", || {
+        ctx = Some(Ctx::new(Need::Test)?);
+        Ok(())
+    })?;
+    let ctx = ctx.expect("set by the step above");
+    let result = test_steps(&ctx, &mut steps);
+    steps.summary();
+    result
+}
+
+fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
+    steps.step("format", || {
+        run(
+            "cargo fmt --check (run `cargo fmt --all` to fix)",
+            &mut ctx.cargo(&["fmt", "--all", "--check"]),
+        )
+    })?;
+    steps.step("tidy", tidy)?;
+    steps.step("build the UI", || ctx.build_ui())?;
+    steps.step("clippy", || {
+        run(
+            "clippy (host crates)",
+            &mut ctx.cargo(&[
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "ui",
+                "--all-targets",
+                "--features",
+                APP_FEATURES,
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )?;
+        run(
+            "clippy (ui, wasm)",
+            &mut ctx.cargo(&[
+                "clippy",
+                "-p",
+                "ui",
+                "--target",
+                toolchain::WASM_TARGET,
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )
+    })?;
+    steps.step("unit and integration tests", || {
+        run(
+            "cargo test",
+            &mut ctx.cargo(&[
+                "test",
+                "--workspace",
+                "--exclude",
+                "ui",
+                "--exclude",
+                "e2e",
+                "--features",
+                APP_FEATURES,
+            ]),
+        )
+    })?;
+    let app = ctx.app_binary(false);
+    steps.step("build the desktop app", || ctx.build_app(false).map(|_| ()))?;
+    steps.step(
+        "end to end through the real window (Xvfb + WebDriver)",
+        || run_e2e(ctx, &app, &["test", "-p", "e2e", "--", "--test-threads=1"]),
+    )
+}
+
+/// Runs `cargo <args>` for the e2e crate under Xvfb with the app and driver named.
+fn run_e2e(ctx: &Ctx, app: &Path, cargo_args: &[&str]) -> Result {
+    let shots = ctx.screenshots();
+    std::fs::create_dir_all(&shots)
+        .map_err(|e| crate::Fail(format!("{}: {e}", shots.display())))?;
+    let mut c = ctx.cmd("xvfb-run");
+    c.args(["-a", "-s", XVFB_SCREEN])
+        .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(cargo_args)
+        .env("YYT_APP_BINARY", app)
+        .env("YYT_SCREENSHOT_DIR", &shots);
+    if let Some(driver) = &ctx.tools.tauri_driver {
+        c.env("TAURI_DRIVER", driver);
+    }
+    run("end-to-end tests", &mut c)?;
+    eprintln!("screenshots: {}", shots.display());
+    Ok(())
+}
+
+pub fn bench(args: &[String]) -> Result {
+    match args.first().map(String::as_str) {
+        None | Some("startup") => {
+            let ctx = Ctx::new(Need::Test)?;
+            ctx.build_ui()?;
+            let app = ctx.build_app(true)?;
+            let size = std::fs::metadata(&app).map(|m| m.len()).unwrap_or(0);
+            eprintln!(
+                "release binary: {} ({:.1} MiB)",
+                app.display(),
+                size as f64 / 1048576.0
+            );
+            run_e2e(&ctx, &app, &["bench", "-p", "e2e", "--bench", "startup"])
+        }
+        Some(other) => fail(format!("unknown benchmark {other:?}; known: startup")),
+    }
+}
+
+pub fn demo() -> Result {
+    let ctx = Ctx::new(Need::Demo)?;
+    ctx.build_ui()?;
+    let app = ctx.build_app(false)?;
+    let data = cache_dir().join("demo");
+    eprintln!(
+        "\nxtask: demo data lives in {} (delete it to start afresh)",
+        data.display()
+    );
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    if has_display {
+        let mut c = ctx.cmd(&app);
+        c.env("YYT_DATA_DIR", &data);
+        return run("the desktop app", &mut c);
+    }
+    let shots = ctx.screenshots();
+    std::fs::create_dir_all(&shots)
+        .map_err(|e| crate::Fail(format!("{}: {e}", shots.display())))?;
+    let shot = shots.join("demo.png");
+    eprintln!(
+        "xtask: no display here (DISPLAY is not set). Starting the suite under Xvfb for 15 s \
+         and saving a screenshot to {}.\n       On a desktop, run `cargo xtask demo` there to use the window.",
+        shot.display()
+    );
+    let script = format!(
+        "\"$0\" & pid=$!; sleep 12; import -window root '{}'; kill $pid; wait $pid 2>/dev/null; exit 0",
+        shot.display()
+    );
+    let mut c = ctx.cmd("xvfb-run");
+    c.args(["-a", "-s", XVFB_SCREEN, "sh", "-c", &script])
+        .arg(&app)
+        .env("YYT_DATA_DIR", &data);
+    run("the desktop app under Xvfb", &mut c)?;
+    if !shot.exists() {
+        return fail("the screenshot was not written; see the output above");
+    }
+    eprintln!("xtask: screenshot saved: {}", shot.display());
+    Ok(())
+}

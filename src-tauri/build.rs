@@ -1,0 +1,5 @@
+//! Build script: lets tauri-build generate the app context and capability schemas.
+
+fn main() {
+    tauri_build::build()
+}

@@ -1,0 +1,36 @@
+//! Tauri wiring of the desktop app: state, commands, and where the data lives.
+
+mod commands;
+pub mod desk;
+
+use std::path::PathBuf;
+use tauri::Manager;
+
+/// Environment variable that puts the app's data somewhere else (tests, several
+/// instances on one PC). Otherwise the platform's app data dir is used.
+pub const DATA_DIR_ENV: &str = "YYT_DATA_DIR";
+
+pub fn run() {
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let dir = match std::env::var_os(DATA_DIR_ENV) {
+                Some(dir) => PathBuf::from(dir),
+                None => app.path().app_data_dir()?,
+            };
+            let desk = tauri::async_runtime::block_on(desk::Desk::open(&dir))?;
+            app.manage(desk);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::login,
+            commands::logout,
+            commands::current_session,
+            commands::change_password,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("营业厅客户端无法启动 / the hall client could not start: {e}");
+        std::process::exit(1);
+    }
+}

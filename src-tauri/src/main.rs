@@ -1,0 +1,8 @@
+//! Entry point of the desktop app binary.
+
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    yyt_desktop::run();
+}

@@ -1,0 +1,255 @@
+//! Drives the real desktop app through tauri-driver: launch, find, type, screenshot, close.
+//!
+//! Needs `YYT_APP_BINARY` (the app built with the `custom-protocol` feature)
+//! and a display (Xvfb); `cargo xtask test` provides both. `TAURI_DRIVER`
+//! names the driver binary when it is not on PATH.
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use fantoccini;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub type Result<T = ()> = std::result::Result<T, Error>;
+
+/// How long to wait for something to appear before failing.
+pub const WAIT: Duration = Duration::from_secs(20);
+
+/// One running app instance with its own data, driven over WebDriver.
+pub struct App {
+    pub client: Client,
+    driver: Child,
+    pub data: tempfile::TempDir,
+    /// How long from asking for the window to the WebDriver session being ready.
+    pub launched_in: Duration,
+}
+
+fn env_path(name: &str) -> Result<PathBuf> {
+    std::env::var_os(name)
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("{name} is not set; run the suite with `cargo xtask test`").into())
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl App {
+    /// Starts tauri-driver, which starts the app in a fresh data dir.
+    pub async fn launch() -> Result<Self> {
+        let binary = env_path("YYT_APP_BINARY")?;
+        if !binary.is_file() {
+            return Err(format!("YYT_APP_BINARY {} is not a file", binary.display()).into());
+        }
+        let driver_bin = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
+        let data = tempfile::tempdir()?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let xdg = |sub: &str| data.path().join(sub);
+        let driver = Command::new(&driver_bin)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
+            // The app and its webview keep everything inside the temp dir.
+            .env("YYT_DATA_DIR", xdg("app"))
+            .env("XDG_DATA_HOME", xdg("share"))
+            .env("XDG_CONFIG_HOME", xdg("config"))
+            .env("XDG_CACHE_HOME", xdg("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("starting {}: {e}", driver_bin.to_string_lossy()))?;
+        let mut guard = DriverGuard(Some(driver));
+        wait_for_port(port).await?;
+
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": binary }),
+        );
+        let started = Instant::now();
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await?;
+        let launched_in = started.elapsed();
+        Ok(Self {
+            client,
+            driver: guard.0.take().expect("driver is held"),
+            data,
+            launched_in,
+        })
+    }
+
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("waiting for `{css}`: {e}"))?)
+    }
+
+    /// Waits until the element at `css` shows text containing `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let last = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if last.contains(needle) {
+                return Ok(last);
+            }
+            if Instant::now() > deadline {
+                return Err(
+                    format!("`{css}` shows {last:?}, expected it to contain {needle:?}").into(),
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Whether an element matches `css` right now.
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
+    pub async fn type_into(&self, css: &str, text: &str) -> Result {
+        let el = self.find(css).await?;
+        el.clear().await?;
+        el.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> Result {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Presses keys on the focused element (WebDriver key codes allowed).
+    pub async fn keys(&self, keys: &str) -> Result {
+        let el = self.client.active_element().await?;
+        el.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// Saves a PNG of the window to `YYT_SCREENSHOT_DIR` (or the temp dir).
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = std::env::var_os("YYT_SCREENSHOT_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&dir)?;
+        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
+            .await
+            .map_err(|_| "the screenshot did not come back within 30 s")??;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    /// Closes the window and stops the driver.
+    pub async fn close(mut self) -> Result {
+        let closed = self.client.clone().close().await;
+        stop(&mut self.driver);
+        closed?;
+        Ok(())
+    }
+
+    /// The pid of the app process (the child of WebKitWebDriver running the binary).
+    pub fn app_pid(&self) -> Option<u32> {
+        let binary = std::fs::canonicalize(std::env::var_os("YYT_APP_BINARY")?).ok()?;
+        let mut todo = vec![self.driver.id()];
+        while let Some(parent) = todo.pop() {
+            for child in children(parent) {
+                if std::fs::read_link(format!("/proc/{child}/exe"))
+                    .ok()
+                    .as_ref()
+                    == Some(&binary)
+                {
+                    return Some(child);
+                }
+                todo.push(child);
+            }
+        }
+        None
+    }
+}
+
+fn children(pid: u32) -> Vec<u32> {
+    let path = format!("/proc/{pid}/task/{pid}/children");
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|s| s.parse().ok())
+        .collect()
+}
+
+/// Resident memory of a process, in KiB.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        stop(&mut self.driver);
+    }
+}
+
+struct DriverGuard(Option<Child>);
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            stop(c);
+        }
+    }
+}
+
+/// SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+fn stop(child: &mut Child) {
+    if let Ok(Some(_)) = child.try_wait() {
+        return;
+    }
+    let pid = child.id() as libc::pid_t;
+    // SAFETY: sending a signal to our own child process by pid.
+    unsafe {
+        libc::kill(pid, libc::SIGTERM);
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+async fn wait_for_port(port: u16) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Err(format!("tauri-driver did not listen on port {port} within 15 s").into())
+}

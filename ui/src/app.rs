@@ -1,0 +1,37 @@
+//! The root view: the login screen until someone signs in, then their role's shell.
+
+use crate::i18n::{I18n, T};
+use crate::ipc::call0;
+use crate::login::Login;
+use crate::shell::Shell;
+use ipc::{cmd, SessionView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::provide();
+    let session = RwSignal::new(None::<SessionView>);
+    let restored = RwSignal::new(false);
+
+    // A webview reload keeps the backend's session: pick it up again.
+    spawn_local(async move {
+        if let Ok(s) = call0::<Option<SessionView>>(cmd::CURRENT_SESSION).await {
+            session.set(s);
+        }
+        restored.set(true);
+    });
+
+    let on_login = Callback::new(move |s: SessionView| session.set(Some(s)));
+    let on_logout = Callback::new(move |_: ()| session.set(None));
+
+    move || {
+        if !restored.get() {
+            return view! { <div class="splash">{i18n.t(T::Loading)}</div> }.into_any();
+        }
+        match session.get() {
+            None => view! { <Login on_login /> }.into_any(),
+            Some(session) => view! { <Shell session on_logout /> }.into_any(),
+        }
+    }
+}

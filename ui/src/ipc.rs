@@ -1,0 +1,53 @@
+//! The UI's only door to the backend: typed calls to the desktop's Tauri commands.
+
+use ipc::{ApiError, Args, ErrorCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch, js_name = invoke)]
+    async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Calls `cmd` with its single argument `req`.
+pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, req: A) -> Result<R, ApiError> {
+    send(cmd, &Args { req }).await
+}
+
+/// Calls `cmd`, which takes no argument.
+pub async fn call0<R: DeserializeOwned>(cmd: &str) -> Result<R, ApiError> {
+    send(cmd, &serde_json_empty()).await
+}
+
+fn serde_json_empty() -> std::collections::BTreeMap<String, ()> {
+    std::collections::BTreeMap::new()
+}
+
+async fn send<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
+    if !has_backend() {
+        return Err(ApiError::new(ErrorCode::NoBackend));
+    }
+    // Plain objects, not JS Maps: Tauri reads the arguments as JSON.
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let args = args
+        .serialize(&serializer)
+        .map_err(|_| ApiError::new(ErrorCode::Internal))?;
+    match tauri_invoke(cmd, args).await {
+        Ok(value) => {
+            serde_wasm_bindgen::from_value(value).map_err(|_| ApiError::new(ErrorCode::Internal))
+        }
+        Err(err) => Err(serde_wasm_bindgen::from_value::<ApiError>(err)
+            .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal))),
+    }
+}
+
+fn has_backend() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    js_sys::Reflect::get(&window, &JsValue::from_str("__TAURI__"))
+        .map(|v| !v.is_undefined())
+        .unwrap_or(false)
+}

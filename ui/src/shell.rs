@@ -1,0 +1,99 @@
+//! The signed-in frame every role shares: top bar, the role's navigation, keyboard shortcuts.
+
+use crate::i18n::{role_text, use_i18n, T};
+use crate::ipc::call0;
+use crate::roles;
+use ipc::{cmd, SessionView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let pages = roles::pages(session.role);
+    let current = RwSignal::new(pages[0]);
+
+    let sign_out = move || {
+        spawn_local(async move {
+            // Signing out locally must work even if the backend call fails.
+            let _ = call0::<()>(cmd::LOGOUT).await;
+            on_logout.run(());
+        });
+    };
+
+    // Alt+1…9 pages, Alt+L language, Alt+Q sign out.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+            return;
+        }
+        let key = ev.key().to_ascii_lowercase();
+        if let Some(page) = key
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| pages.get(i))
+        {
+            ev.prevent_default();
+            current.set(*page);
+        } else if key == "l" {
+            ev.prevent_default();
+            i18n.toggle();
+        } else if key == "q" {
+            ev.prevent_default();
+            sign_out();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let nav = pages
+        .iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let page = *page;
+            view! {
+                <button
+                    type="button"
+                    class="nav-item"
+                    data-page=page.id()
+                    class:active=move || current.get() == page
+                    aria-current=move || (current.get() == page).then_some("page")
+                    on:click=move |_| current.set(page)
+                >
+                    <span class="nav-label">{i18n.t(page.title())}</span>
+                    <kbd>{format!("Alt+{}", i + 1)}</kbd>
+                </button>
+            }
+        })
+        .collect_view();
+
+    let role = session.role;
+    let who = format!("{} · {}", session.name, session.staff_no);
+    let hall = session.hall_name.clone();
+    let body = {
+        let session = session.clone();
+        move || roles::render(current.get(), &session)
+    };
+
+    view! {
+        <div class="shell" data-role=role.code()>
+            <header class="topbar">
+                <div class="brand-mark small" aria-hidden="true">"营"</div>
+                <div class="topbar-title">{i18n.t(T::AppTitle)}</div>
+                <div class="topbar-hall">{hall}</div>
+                <div class="spacer"></div>
+                <div class="topbar-who">
+                    <span class="role-badge">{i18n.t(role_text(role))}</span>
+                    <span id="who">{who}</span>
+                </div>
+                <button type="button" class="link on-dark" on:click=move |_| i18n.toggle()>
+                    {i18n.t(T::SwitchLanguage)}
+                </button>
+                <button type="button" class="ghost on-dark" id="sign-out" on:click=move |_| sign_out()>
+                    {i18n.t(T::SignOut)}
+                </button>
+            </header>
+            <nav class="sidenav" aria-label="navigation">{nav}</nav>
+            <main class="content" id="content">{body}</main>
+        </div>
+    }
+}
