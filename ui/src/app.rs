@@ -22,6 +22,15 @@ pub fn App() -> impl IntoView {
         restored.set(true);
     });
 
+    // Alt+L switches the language on every screen, the login screen included.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.alt_key() && !ev.ctrl_key() && !ev.meta_key() && ev.key().eq_ignore_ascii_case("l") {
+            ev.prevent_default();
+            i18n.toggle();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
     let on_login = Callback::new(move |s: SessionView| session.set(Some(s)));
     let on_logout = Callback::new(move |_: ()| session.set(None));
 

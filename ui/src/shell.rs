@@ -21,7 +21,7 @@ pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
         });
     };
 
-    // Alt+1…9 pages, Alt+L language, Alt+Q sign out.
+    // Alt+1…9 pages, Alt+Q sign out (Alt+L, the language, is the app's).
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         if !ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
             return;
@@ -35,9 +35,6 @@ pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
         {
             ev.prevent_default();
             current.set(*page);
-        } else if key == "l" {
-            ev.prevent_default();
-            i18n.toggle();
         } else if key == "q" {
             ev.prevent_default();
             sign_out();

@@ -187,7 +187,7 @@ fn ensure_wasm_target() -> Result {
 fn cargo_tool(tools: &Path, name: &str, version: &str, bin: &str, locked: bool) -> Result<PathBuf> {
     let root = tools.join(format!("{name}-{version}"));
     let dir = root.join("bin");
-    if has_version(&dir.join(bin), version) {
+    if cargo_installed(&root, name, version) && dir.join(bin).is_file() {
         return Ok(dir);
     }
     eprintln!(
@@ -205,12 +205,19 @@ fn cargo_tool(tools: &Path, name: &str, version: &str, bin: &str, locked: bool) 
     // Tool builds must not share (or lock) the workspace's target dir.
     cmd.env_remove("CARGO_TARGET_DIR");
     run(&format!("installing {name} {version}"), &mut cmd)?;
-    if !has_version(&dir.join(bin), version) {
+    if !(cargo_installed(&root, name, version) && dir.join(bin).is_file()) {
         return fail(format!(
-            "{name} {version} was installed but `{bin} --version` does not report it"
+            "{name} {version} was installed but {} is missing",
+            dir.join(bin).display()
         ));
     }
     Ok(dir)
+}
+
+/// Whether cargo's install record in `root` lists `name version`.
+fn cargo_installed(root: &Path, name: &str, version: &str) -> bool {
+    std::fs::read_to_string(root.join(".crates.toml"))
+        .is_ok_and(|s| s.contains(&format!("\"{name} {version} (")))
 }
 
 /// `npm install package@version` into its own prefix unless there. Returns the bin dir.

@@ -41,15 +41,29 @@ fn free_port() -> Result<u16> {
 impl App {
     /// Starts tauri-driver, which starts the app in a fresh data dir.
     pub async fn launch() -> Result<Self> {
+        Self::launch_in(tempfile::tempdir()?).await
+    }
+
+    /// Closes the app and starts it again on the same data.
+    pub async fn relaunch(self) -> Result<Self> {
+        let mut this = self;
+        let data = std::mem::replace(&mut this.data, tempfile::tempdir()?);
+        this.close().await?;
+        Self::launch_in(data).await
+    }
+
+    async fn launch_in(data: tempfile::TempDir) -> Result<Self> {
         let binary = env_path("YYT_APP_BINARY")?;
         if !binary.is_file() {
             return Err(format!("YYT_APP_BINARY {} is not a file", binary.display()).into());
         }
         let driver_bin = std::env::var_os("TAURI_DRIVER").unwrap_or_else(|| "tauri-driver".into());
-        let data = tempfile::tempdir()?;
         let port = free_port()?;
         let native_port = free_port()?;
         let xdg = |sub: &str| data.path().join(sub);
+        for sub in ["app", "share", "config", "cache"] {
+            std::fs::create_dir_all(xdg(sub))?;
+        }
         let driver = Command::new(&driver_bin)
             .args([
                 "--port",
@@ -119,6 +133,24 @@ impl App {
         }
     }
 
+    /// Waits until the input at `css` holds exactly `value`.
+    pub async fn wait_value(&self, css: &str, value: &str) -> Result {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let last = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.prop("value").await.ok().flatten().unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if last == value {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!("`{css}` holds {last:?}, expected {value:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Whether an element matches `css` right now.
     pub async fn exists(&self, css: &str) -> bool {
         self.client.find(Locator::Css(css)).await.is_ok()
@@ -127,7 +159,9 @@ impl App {
     pub async fn type_into(&self, css: &str, text: &str) -> Result {
         let el = self.find(css).await?;
         el.clear().await?;
-        el.send_keys(text).await?;
+        if !text.is_empty() {
+            el.send_keys(text).await?;
+        }
         Ok(())
     }
 
@@ -149,6 +183,13 @@ impl App {
             .map(PathBuf::from)
             .unwrap_or_else(std::env::temp_dir);
         std::fs::create_dir_all(&dir)?;
+        // Let WebKit paint the current DOM first: wait for two animation frames.
+        let painted = self.client.execute_async(
+            "const done = arguments[arguments.length - 1];\n\
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![],
+        );
+        let _ = tokio::time::timeout(Duration::from_secs(5), painted).await;
         let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
             .await
             .map_err(|_| "the screenshot did not come back within 30 s")??;

@@ -8,11 +8,35 @@ const TAB: &str = "\u{E004}";
 const ALT: &str = "\u{E00A}";
 const RELEASE: &str = "\u{E000}";
 
-/// (staff number, password, role code, home title, name)
-const ROLES: [(&str, &str, &str, &str, &str); 3] = [
-    ("1001", "demo-1001", "clerk", "柜台工作台", "李静"),
-    ("2001", "demo-2001", "supervisor", "大厅总览", "陈芳"),
-    ("3001", "demo-3001", "emergency", "应急总览", "赵强"),
+/// (staff number, password, role code, role label, home page id, home title, name)
+const ROLES: [(&str, &str, &str, &str, &str, &str, &str); 3] = [
+    (
+        "1001",
+        "demo-1001",
+        "clerk",
+        "营业员",
+        "workbench",
+        "柜台工作台",
+        "李静",
+    ),
+    (
+        "2001",
+        "demo-2001",
+        "supervisor",
+        "值班长",
+        "hall-board",
+        "大厅总览",
+        "陈芳",
+    ),
+    (
+        "3001",
+        "demo-3001",
+        "emergency",
+        "应急指挥",
+        "emergency",
+        "应急总览",
+        "赵强",
+    ),
 ];
 
 async fn sign_in(app: &App, staff_no: &str, password: &str) -> Result {
@@ -28,15 +52,16 @@ async fn each_role_signs_in_to_its_own_view() -> Result {
     app.wait_text(".subtitle", "城东供电营业厅").await?;
     app.wait_text(".demo", "1001").await?;
     app.screenshot("login-zh").await?;
-    for (no, password, role, title, name) in ROLES {
+    for (no, password, role, label, home, title, name) in ROLES {
         sign_in(&app, no, password).await?;
         app.find(&format!(".shell[data-role='{role}']")).await?;
         app.wait_text("#page-title", title).await?;
         app.wait_text("#who", name).await?;
         app.wait_text(".topbar", "城东供电营业厅").await?;
-        app.wait_text(".role-badge", "").await?;
-        // Each role has its own navigation: its home and its account page.
-        app.find(&format!(".nav-item.active[data-page]")).await?;
+        app.wait_text(".role-badge", label).await?;
+        // Each role has its own navigation: its home (active) and its account page.
+        app.find(&format!(".nav-item.active[data-page='{home}']"))
+            .await?;
         assert!(app.exists(".nav-item[data-page='account']").await);
         app.screenshot(&format!("role-{role}")).await?;
         app.click("#sign-out").await?;
@@ -76,15 +101,18 @@ async fn bad_sign_ins_get_a_clear_message_and_no_access() -> Result {
     app.wait_text("#login-error", "工号或密码不正确").await?;
     assert!(!app.exists(".shell").await);
     app.screenshot("login-error").await?;
+    app.wait_text("#login-error", "工号或密码不正确").await?;
+    app.wait_value("#staff-no", "1001").await?;
 
     // An unknown staff number gets the very same answer.
     sign_in(&app, "9999", "demo-1001").await?;
     app.wait_text("#login-error", "工号或密码不正确").await?;
 
     // Four more wrong passwords lock the account, even against the right one.
+    // (A refused attempt empties the password field: wait for that each time.)
     for _ in 0..4 {
         sign_in(&app, "1001", "still-wrong").await?;
-        app.wait_text("#sign-in", "登录").await?;
+        app.wait_value("#password", "").await?;
     }
     app.wait_text("#login-error", "已锁定").await?;
     sign_in(&app, "1001", "demo-1001").await?;
@@ -101,12 +129,12 @@ async fn bad_sign_ins_get_a_clear_message_and_no_access() -> Result {
 async fn english_keyboard_only_and_password_change() -> Result {
     let app = App::launch().await?;
     app.find("#login-form").await?;
-    app.click(".lang-switch").await?;
+    app.wait_text(".subtitle", "营业厅").await?;
+
+    // Keyboard only: the staff number field has focus; Alt+L, typing, Tab, Enter.
+    app.keys(&format!("{ALT}l{RELEASE}")).await?;
     app.wait_text("#sign-in", "Sign in").await?;
     app.screenshot("login-en").await?;
-
-    // Keyboard only: the staff number field has focus; Tab, Enter.
-    app.wait_text(".subtitle", "营业厅").await?;
     app.keys(&format!("1002{TAB}demo-1002{ENTER}")).await?;
     app.find(".shell[data-role='clerk']").await?;
     app.wait_text("#page-title", "Counter workbench").await?;
@@ -137,5 +165,13 @@ async fn english_keyboard_only_and_password_change() -> Result {
     app.wait_text("#login-error", "not correct").await?;
     sign_in(&app, "1002", "counter-2026").await?;
     app.find(".shell[data-role='clerk']").await?;
+
+    // After a restart: still English, still the new password, demo list without 1002.
+    let app = app.relaunch().await?;
+    app.wait_text("#sign-in", "Sign in").await?;
+    app.wait_text(".demo", "1001").await?;
+    assert!(!app.find(".demo").await?.text().await?.contains("1002"));
+    sign_in(&app, "1002", "counter-2026").await?;
+    app.wait_text("#page-title", "Counter workbench").await?;
     app.close().await
 }
