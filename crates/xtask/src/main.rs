@@ -8,7 +8,7 @@ usage: cargo xtask <command>
 
   demo     build and open the suite on its embedded default with demo data
   test     install what is missing, then run every check and test (CI runs this)
-  bench    run the benchmarks (`bench startup` measures the desktop app)
+  bench    `bench startup`: the desktop app's start-up and memory; `bench queue`: engine ops/s
   tidy     check layering and file headers only
   setup    install the build and test tools only
 ";

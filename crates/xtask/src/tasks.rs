@@ -241,7 +241,16 @@ pub fn bench(args: &[String]) -> Result {
             );
             run_e2e(&ctx, &app, &["bench", "-p", "e2e", "--bench", "startup"])
         }
-        Some(other) => fail(format!("unknown benchmark {other:?}; known: startup")),
+        Some("queue") => run(
+            "queue engine benchmark",
+            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                .current_dir(workspace_root())
+                .env("CARGO_TARGET_DIR", target_dir())
+                .args(["bench", "-p", "queue", "--bench", "engine"]),
+        ),
+        Some(other) => fail(format!(
+            "unknown benchmark {other:?}; known: startup, queue"
+        )),
     }
 }
 
