@@ -5,9 +5,11 @@
 //! a value of the type is then valid by construction.
 
 pub mod auth;
+pub mod customer;
 pub mod staff;
 
 pub use auth::{LoginThrottle, ThrottleVerdict};
+pub use customer::CustomerRef;
 pub use staff::{HallCode, Password, Role, StaffName, StaffNo};
 
 /// Why a raw value was refused by a `parse`. Carries no text: the message a

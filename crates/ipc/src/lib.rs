@@ -4,6 +4,7 @@
 //! this crate (and on `domain`) and on nothing else of the backend.
 
 mod error;
+pub mod hall;
 mod locale;
 
 pub use error::{ApiError, ErrorCode};

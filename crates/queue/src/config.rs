@@ -189,3 +189,24 @@ impl QueueConfig {
         }
     }
 }
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigError::NoBusiness => write!(f, "no business type is configured"),
+            ConfigError::DuplicateBusiness(b) => write!(f, "business type {b} is configured twice"),
+            ConfigError::DuplicatePriority(p) => {
+                write!(f, "priority class {p:?} is configured twice")
+            }
+            ConfigError::NoNormalPriority => write!(f, "the priority class \"normal\" is missing"),
+            ConfigError::DuplicateCounter(c) => write!(f, "counter {c} is configured twice"),
+            ConfigError::UnknownSkill { counter, business } => {
+                write!(
+                    f,
+                    "counter {counter} serves business type {business}, which is not configured"
+                )
+            }
+            ConfigError::CounterWithoutSkill(c) => write!(f, "counter {c} serves no business type"),
+        }
+    }
+}

@@ -88,11 +88,43 @@ impl fmt::Display for CounterNo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct TicketId(pub u64);
 
-/// What is printed on the ticket and called out: `A012`.
+/// What is printed on the ticket and called out: `A012`. On the wire it is that string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct TicketNo {
     pub business: BusinessCode,
     pub number: u32,
+}
+
+impl TicketNo {
+    pub fn parse(raw: &str) -> Result<Self, ParseError> {
+        let s = raw.trim();
+        let mut chars = s.chars();
+        let letter = chars.next().ok_or(ParseError::Empty)?;
+        let business = BusinessCode::parse(&letter.to_string())?;
+        let digits = chars.as_str();
+        if digits.is_empty() || digits.len() > 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ParseError::BadCharacter);
+        }
+        let number = digits.parse().map_err(|_| ParseError::BadCharacter)?;
+        if number == 0 {
+            return Err(ParseError::BadCharacter);
+        }
+        Ok(Self { business, number })
+    }
+}
+
+impl TryFrom<String> for TicketNo {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        Self::parse(&s).map_err(|e| format!("invalid ticket number: {e:?}"))
+    }
+}
+
+impl From<TicketNo> for String {
+    fn from(t: TicketNo) -> String {
+        t.to_string()
+    }
 }
 
 impl fmt::Display for TicketNo {

@@ -6,6 +6,8 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod hall;
+pub mod tokens;
 
 use domain::HallCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -99,6 +101,15 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?,
         )
+    }
+
+    pub async fn put_setting(&self, key: &str, value: &str) -> Result<()> {
+        sqlx::query("INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     pub async fn close(self) {

@@ -682,6 +682,16 @@ fn commands_and_events_round_trip_as_json() {
     let json = serde_json::to_string(&cmd).unwrap();
     assert_eq!(serde_json::from_str::<Command>(&json).unwrap(), cmd);
     assert!(serde_json::from_str::<Command>(r#"{"op":"call_next","counter":0}"#).is_err());
+    let no = TicketNo {
+        business: b('A'),
+        number: 12,
+    };
+    assert_eq!(serde_json::to_string(&no).unwrap(), r#""A012""#);
+    assert_eq!(serde_json::from_str::<TicketNo>(r#""a012""#).unwrap(), no);
+    assert_eq!(TicketNo::parse("B1234").unwrap().to_string(), "B1234");
+    for bad in ["", "A", "12", "A0", "A-1", "AB1"] {
+        assert!(TicketNo::parse(bad).is_err(), "{bad:?}");
+    }
     assert!(serde_json::from_str::<Command>(
         r#"{"op":"rate","ticket":1,"rating":{"kind":"rated","score":6,"reasons":[]}}"#
     )

@@ -1,0 +1,260 @@
+//! The queue driver: the one writer of a hall's queue, with group commit and replay.
+//!
+//! Commands arrive on a channel. The driver takes every command waiting,
+//! applies them to the engine, writes the accepted ones to the journal in
+//! one transaction, and only then answers and broadcasts their events. So an
+//! answer means the command is on disk, and many counters share one fsync.
+//! On start (and if a write fails) the state is rebuilt by replaying the
+//! journal of the current business day.
+
+use crate::clock::Clock;
+use crate::error::HallError;
+use ipc::hall::CallView;
+use queue::{Command, Event, HallQueue, QueueConfig};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use store::hall::JournalRow;
+use store::Store;
+use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
+
+/// Commands taken into one transaction at most.
+const BATCH: usize = 512;
+/// Calls the display remembers.
+const RECENT_CALLS: usize = 10;
+
+/// What readers see: the queue and the display's recent calls.
+pub struct Shared {
+    pub queue: HallQueue,
+    pub recent_calls: VecDeque<CallView>,
+}
+
+enum Job {
+    Apply(Command, oneshot::Sender<Result<Vec<Event>, HallError>>),
+    RollDay(u32, oneshot::Sender<Result<(), HallError>>),
+}
+
+#[derive(Clone)]
+pub struct Driver {
+    jobs: mpsc::Sender<Job>,
+    pub state: Arc<RwLock<Shared>>,
+    pub events: broadcast::Sender<Arc<Vec<Event>>>,
+}
+
+impl Driver {
+    /// Rebuilds today's queue from the journal and starts the writer task.
+    pub async fn start(store: Store, config: QueueConfig, clock: Clock) -> Result<Self, HallError> {
+        let queue = recover(&store, &config, &clock).await?;
+        let state = Arc::new(RwLock::new(Shared {
+            queue,
+            recent_calls: VecDeque::new(),
+        }));
+        let (jobs, rx) = mpsc::channel(4096);
+        let (events, _) = broadcast::channel(1024);
+        let driver = Self {
+            jobs,
+            state,
+            events,
+        };
+        tokio::spawn(writer(rx, store, config, clock.clone(), driver.clone()));
+        // Move to today if the journal ended on an earlier day.
+        let today = clock.day();
+        if driver.state.read().await.queue.day() < today {
+            let _ = driver.roll_day(today).await;
+        }
+        tokio::spawn(day_watch(driver.clone(), clock));
+        Ok(driver)
+    }
+
+    /// Applies `cmd`; `Ok` means it is durable.
+    pub async fn apply(&self, cmd: Command) -> Result<Vec<Event>, HallError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Job::Apply(cmd, tx))
+            .await
+            .map_err(|_| HallError::Unavailable)?;
+        rx.await.map_err(|_| HallError::Unavailable)?
+    }
+
+    /// Closes the current business day and opens `day`.
+    pub async fn roll_day(&self, day: u32) -> Result<(), HallError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Job::RollDay(day, tx))
+            .await
+            .map_err(|_| HallError::Unavailable)?;
+        rx.await.map_err(|_| HallError::Unavailable)?
+    }
+}
+
+/// The state of the journal's last day, or a fresh day when there is none.
+async fn recover(
+    store: &Store,
+    config: &QueueConfig,
+    clock: &Clock,
+) -> Result<HallQueue, HallError> {
+    let Some(last) = store.journal_last_day().await? else {
+        let today = clock.day();
+        let json = serde_json::to_string(config).map_err(HallError::internal)?;
+        store.journal_open_day(today, 1, &json).await?;
+        return HallQueue::new(config.clone(), today, 1).map_err(HallError::internal);
+    };
+    let config: QueueConfig = serde_json::from_str(&last.config).map_err(HallError::internal)?;
+    let mut queue = HallQueue::new(config, last.day, last.first_id).map_err(HallError::internal)?;
+    for row in store.journal_day(last.day).await? {
+        let cmd: Command = serde_json::from_str(&row.command).map_err(HallError::internal)?;
+        queue
+            .apply(&cmd, row.at_ms)
+            .map_err(|e| HallError::internal(format!("journal replay refused {cmd:?}: {e:?}")))?;
+    }
+    Ok(queue)
+}
+
+async fn writer(
+    mut rx: mpsc::Receiver<Job>,
+    store: Store,
+    config: QueueConfig,
+    clock: Clock,
+    driver: Driver,
+) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut state = driver.state.write().await;
+        let mut rows = Vec::new();
+        let mut answers = Vec::new();
+        let mut rolls = Vec::new();
+        for job in batch {
+            match job {
+                Job::Apply(cmd, reply) => {
+                    let now = clock.now();
+                    match state.queue.apply(&cmd, now) {
+                        Ok(events) => {
+                            rows.push(JournalRow {
+                                at_ms: now,
+                                command: serde_json::to_string(&cmd).unwrap_or_default(),
+                            });
+                            answers.push((reply, Ok(events)));
+                        }
+                        Err(e) => answers.push((reply, Err(HallError::Queue(e)))),
+                    }
+                }
+                Job::RollDay(day, reply) => rolls.push((day, reply)),
+            }
+        }
+        let day = state.queue.day();
+        if !rows.is_empty() {
+            if let Err(e) = store.journal_append(day, &rows).await {
+                eprintln!("hall node: journal write failed, rebuilding from the journal: {e}");
+                match recover(&store, &config, &clock).await {
+                    Ok(q) => state.queue = q,
+                    Err(e) => eprintln!("hall node: recovery failed: {e}"),
+                }
+                for (reply, _) in answers {
+                    let _ = reply.send(Err(HallError::Unavailable));
+                }
+                continue;
+            }
+        }
+        let mut all = Vec::new();
+        for (reply, result) in answers {
+            if let Ok(events) = &result {
+                all.extend(events.iter().cloned());
+            }
+            let _ = reply.send(result);
+        }
+        for (day, reply) in rolls {
+            let result = roll(&mut state.queue, &store, &config, &clock, day).await;
+            if let Ok(events) = &result {
+                all.extend(events.iter().cloned());
+            }
+            let _ = reply.send(result.map(|_| ()));
+        }
+        note_calls(&mut state, &all);
+        drop(state);
+        if !all.is_empty() {
+            let _ = driver.events.send(Arc::new(all));
+        }
+    }
+}
+
+/// Closes the queue's day (journaled) and starts `day` with the current configuration.
+async fn roll(
+    queue: &mut HallQueue,
+    store: &Store,
+    config: &QueueConfig,
+    clock: &Clock,
+    day: u32,
+) -> Result<Vec<Event>, HallError> {
+    if day <= queue.day() {
+        return Ok(Vec::new());
+    }
+    let now = clock.now();
+    let mut closing = queue.clone();
+    let events = if closing.is_open() {
+        let events = closing.apply(&Command::CloseDay, now)?;
+        let row = JournalRow {
+            at_ms: now,
+            command: serde_json::to_string(&Command::CloseDay).map_err(HallError::internal)?,
+        };
+        store.journal_append(queue.day(), &[row]).await?;
+        events
+    } else {
+        Vec::new()
+    };
+    let json = serde_json::to_string(config).map_err(HallError::internal)?;
+    store
+        .journal_open_day(day, closing.next_id(), &json)
+        .await?;
+    *queue = HallQueue::new(config.clone(), day, closing.next_id()).map_err(HallError::internal)?;
+    Ok(events)
+}
+
+fn note_calls(state: &mut Shared, events: &[Event]) {
+    for e in events {
+        if let Event::Called {
+            no,
+            counter,
+            recall,
+            ..
+        } = e
+        {
+            let at = match state
+                .queue
+                .tickets()
+                .find(|t| t.no == *no)
+                .map(|t| &t.state)
+            {
+                Some(queue::TicketState::Called { at, .. }) => *at,
+                _ => 0,
+            };
+            state.recent_calls.push_front(CallView {
+                no: *no,
+                counter: *counter,
+                at,
+                recall: *recall,
+            });
+            state.recent_calls.truncate(RECENT_CALLS);
+        }
+        if matches!(e, Event::DayClosed { .. }) {
+            state.recent_calls.clear();
+        }
+    }
+}
+
+/// Rolls the business day over when the clock passes midnight (retrying while counters are busy).
+async fn day_watch(driver: Driver, clock: Clock) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        let today = clock.day();
+        if driver.state.read().await.queue.day() < today {
+            if let Err(e) = driver.roll_day(today).await {
+                eprintln!("hall node: day roll-over postponed: {e}");
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The hall API's one error type: each case maps to an HTTP status and a `{code, message}` body.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use ipc::{ApiError, ErrorCode};
+use queue::QueueError;
+use store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HallError {
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    /// Input that could not be accepted, with the reason.
+    #[error("bad input: {1:?}")]
+    Input(StatusCode, ErrorCode),
+    #[error("queue refused: {0:?}")]
+    Queue(QueueError),
+    #[error("unavailable")]
+    Unavailable,
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl HallError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        Self::Internal(e.to_string())
+    }
+
+    pub fn bad(code: ErrorCode) -> Self {
+        Self::Input(StatusCode::UNPROCESSABLE_ENTITY, code)
+    }
+
+    fn parts(&self) -> (StatusCode, ErrorCode) {
+        use ErrorCode as C;
+        match self {
+            Self::Unauthorized => (StatusCode::UNAUTHORIZED, C::Unauthorized),
+            Self::Forbidden => (StatusCode::FORBIDDEN, C::Forbidden),
+            Self::Input(status, code) => (*status, *code),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, C::HallUnavailable),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, C::Internal),
+            Self::Queue(e) => {
+                let conflict = |c| (StatusCode::CONFLICT, c);
+                match e {
+                    QueueError::UnknownBusiness(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, C::UnknownBusiness)
+                    }
+                    QueueError::UnknownPriority(_) => {
+                        (StatusCode::UNPROCESSABLE_ENTITY, C::UnknownPriority)
+                    }
+                    QueueError::SameBusiness => (StatusCode::UNPROCESSABLE_ENTITY, C::SameBusiness),
+                    QueueError::UnknownCounter(_) => (StatusCode::NOT_FOUND, C::UnknownCounter),
+                    QueueError::UnknownTicket(_) => (StatusCode::NOT_FOUND, C::UnknownTicket),
+                    QueueError::DayClosed => conflict(C::DayClosed),
+                    QueueError::CounterNotOpen(_) => conflict(C::CounterNotOpen),
+                    QueueError::CounterBusy(_) => conflict(C::CounterBusy),
+                    QueueError::CounterOpenedByOther(_) => conflict(C::CounterTaken),
+                    QueueError::StaffAtAnotherCounter(_) => conflict(C::StaffAtAnotherCounter),
+                    QueueError::NothingWaiting => conflict(C::NothingWaiting),
+                    QueueError::NotWaiting(_) => conflict(C::AlreadyCalled),
+                    QueueError::NotYourSkill { .. } => conflict(C::NotYourSkill),
+                    QueueError::ReservedForCounter { .. } => conflict(C::ReservedForCounter),
+                    QueueError::NoCurrentTicket(_) => conflict(C::NoCurrentTicket),
+                    QueueError::NotCalled(_) => conflict(C::NotCalled),
+                    QueueError::NotServing(_) => conflict(C::NotServing),
+                    QueueError::RecallLimit { .. } => conflict(C::RecallLimit),
+                    QueueError::NotFinished(_) => conflict(C::NotFinished),
+                    QueueError::AlreadyRated(_) => conflict(C::AlreadyRated),
+                    QueueError::DayNotClosed | QueueError::DayNotNewer { .. } => {
+                        (StatusCode::INTERNAL_SERVER_ERROR, C::Internal)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The body a client gets.
+    pub fn api_error(&self) -> ApiError {
+        ApiError::new(self.parts().1)
+    }
+}
+
+impl From<QueueError> for HallError {
+    fn from(e: QueueError) -> Self {
+        Self::Queue(e)
+    }
+}
+
+impl From<StoreError> for HallError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl IntoResponse for HallError {
+    fn into_response(self) -> Response {
+        if let Self::Internal(cause) = &self {
+            eprintln!("hall node: internal error: {cause}");
+        }
+        let (status, code) = self.parts();
+        (status, Json(ApiError::new(code))).into_response()
+    }
+}

@@ -1,0 +1,140 @@
+//! `GET /api/v1/events`: the live WebSocket, each caller getting only what concerns it.
+
+use crate::auth::Caller;
+use crate::{views, AppState};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use ipc::hall::WireEvent;
+use queue::Event;
+use store::hall::DeviceKind;
+use tokio::sync::broadcast::error::RecvError;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/events", get(upgrade))
+}
+
+async fn upgrade(State(s): State<AppState>, caller: Caller, ws: WebSocketUpgrade) -> Response {
+    ws.on_upgrade(move |socket| stream(s, caller, socket))
+}
+
+async fn stream(s: AppState, caller: Caller, mut socket: WebSocket) {
+    let mut rx = s.driver.events.subscribe();
+    loop {
+        tokio::select! {
+            got = rx.recv() => {
+                let events = match got {
+                    Ok(events) => events,
+                    // A slow client missed some: tell it to refetch everything.
+                    Err(RecvError::Lagged(_)) => std::sync::Arc::new(vec![Event::DayClosed { expired: 0 }]),
+                    Err(RecvError::Closed) => return,
+                };
+                for wire in wire_events(&s, &events).await {
+                    if !concerns(&caller, &wire) {
+                        continue;
+                    }
+                    let Ok(text) = serde_json::to_string(&wire) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            msg = socket.recv() => match msg {
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return,
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+/// What a batch of queue events means on the wire.
+async fn wire_events(s: &AppState, events: &[Event]) -> Vec<WireEvent> {
+    let mut out = Vec::new();
+    let mut waiting_changed = false;
+    let names = s.names.read().await;
+    for e in events {
+        match e {
+            Event::Issued { .. }
+            | Event::Transferred { .. }
+            | Event::DayClosed { .. }
+            | Event::DayOpened { .. } => waiting_changed = true,
+            Event::Called {
+                no,
+                counter,
+                recall,
+                ..
+            } => {
+                out.push(WireEvent::Called {
+                    no: *no,
+                    counter: *counter,
+                    recall: *recall,
+                    at: s.clock.now(),
+                });
+                waiting_changed |= *recall == 0;
+                out.push(WireEvent::Counter { counter: *counter });
+            }
+            Event::Finished {
+                ticket,
+                no,
+                counter,
+                staff,
+                ..
+            } => {
+                out.push(WireEvent::Finished {
+                    ticket: ticket.0,
+                    no: *no,
+                    counter: *counter,
+                    staff_no: staff.clone(),
+                    staff_name: names.get(staff).cloned().unwrap_or_default(),
+                });
+                out.push(WireEvent::Counter { counter: *counter });
+            }
+            Event::Rated { ticket, .. } => {
+                let state = s.driver.state.read().await;
+                if let Some(queue::TicketState::Done { counter, .. }) =
+                    state.queue.ticket(*ticket).map(|t| &t.state)
+                {
+                    out.push(WireEvent::Rated {
+                        ticket: ticket.0,
+                        counter: *counter,
+                    });
+                }
+            }
+            Event::NoShow { counter, .. }
+            | Event::Started { counter, .. }
+            | Event::CounterOpened { counter, .. }
+            | Event::CounterPaused { counter, .. }
+            | Event::CounterResumed { counter }
+            | Event::CounterClosed { counter } => {
+                out.push(WireEvent::Counter { counter: *counter })
+            }
+        }
+    }
+    if waiting_changed {
+        let state = s.driver.state.read().await;
+        out.push(WireEvent::Waiting {
+            businesses: views::waiting(&state.queue),
+        });
+    }
+    out
+}
+
+fn concerns(caller: &Caller, e: &WireEvent) -> bool {
+    match caller {
+        Caller::Staff(_) => true,
+        Caller::Device(d) => match d.kind {
+            DeviceKind::Display => {
+                matches!(e, WireEvent::Called { .. } | WireEvent::Waiting { .. })
+            }
+            DeviceKind::Kiosk => matches!(e, WireEvent::Waiting { .. }),
+            DeviceKind::Pad => match e {
+                WireEvent::Finished { counter, .. } | WireEvent::Rated { counter, .. } => {
+                    Some(counter.get()) == d.counter
+                }
+                _ => false,
+            },
+        },
+    }
+}

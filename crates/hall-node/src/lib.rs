@@ -1,0 +1,166 @@
+//! The hall node: owns one hall's live queue, serves the hall API, the live events and the device pages.
+//!
+//! Library plus a headless binary (`hall-node`); a desktop app can host it
+//! in-process. Only the hall node issues and calls tickets, so no number is
+//! ever issued or called twice.
+
+mod auth;
+pub mod clock;
+mod driver;
+pub mod error;
+mod http;
+mod views;
+
+use clock::Clock;
+use driver::Driver;
+use error::HallError;
+use queue::QueueConfig;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use store::hall::DeviceKind;
+use store::{Hall, Store};
+use tokio::sync::{oneshot, RwLock};
+
+/// How to run a hall node.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub db: PathBuf,
+    pub listen: SocketAddr,
+    pub utc_offset_minutes: i32,
+    /// Seed the demo hall, its accounts and devices into an empty database.
+    pub demo: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    store: Store,
+    driver: Driver,
+    clock: Clock,
+    hall: Hall,
+    names: Arc<RwLock<views::Names>>,
+}
+
+/// A started hall node.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: Store,
+    stop: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    /// Stops accepting requests and waits for the server to finish.
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
+    }
+
+    /// Waits until the server ends by itself.
+    pub async fn wait(mut self) {
+        let _ = (&mut self.server).await;
+    }
+}
+
+/// The setting under which demo device tokens are kept (demo databases only).
+const DEMO_DEVICES: &str = "demo_device_tokens";
+
+pub async fn start(opts: Options) -> Result<Running, HallError> {
+    let store = Store::open(&opts.db).await?;
+    if opts.demo {
+        store.seed_demo_if_empty().await?;
+        seed_demo_devices(&store).await?;
+    }
+    let hall = store.this_hall().await?;
+    let names: views::Names = store
+        .staff_names()
+        .await?
+        .into_iter()
+        .collect::<HashMap<_, _>>();
+    let clock = Clock::new(opts.utc_offset_minutes);
+    let driver = Driver::start(store.clone(), QueueConfig::demo(), clock.clone()).await?;
+    let state = AppState {
+        store: store.clone(),
+        driver,
+        clock,
+        hall,
+        names: Arc::new(RwLock::new(names)),
+    };
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .map_err(HallError::internal)?;
+    let addr = listener.local_addr().map_err(HallError::internal)?;
+    let (stop, stopped) = oneshot::channel::<()>();
+    let app = http::router(state);
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            eprintln!("hall node: server stopped: {e}");
+        }
+    });
+    Ok(Running {
+        addr,
+        store,
+        stop: Some(stop),
+        server,
+    })
+}
+
+/// The demo hall's devices: one kiosk, one call display, a pad at each counter.
+async fn seed_demo_devices(store: &Store) -> Result<(), HallError> {
+    if store.setting(DEMO_DEVICES).await?.is_some() {
+        return Ok(());
+    }
+    let mut tokens = serde_json::Map::new();
+    let kiosk = store
+        .add_device("kiosk-1", DeviceKind::Kiosk, None, "取号机 1")
+        .await?;
+    tokens.insert("kiosk".into(), kiosk.into());
+    let display = store
+        .add_device("display-1", DeviceKind::Display, None, "叫号屏 1")
+        .await?;
+    tokens.insert("display".into(), display.into());
+    for counter in 1..=6u16 {
+        let t = store
+            .add_device(
+                &format!("pad-{counter}"),
+                DeviceKind::Pad,
+                Some(counter),
+                &format!("{counter} 号窗口评价器"),
+            )
+            .await?;
+        tokens.insert(format!("pad-{counter}"), t.into());
+    }
+    let json = serde_json::Value::Object(tokens).to_string();
+    store.put_setting(DEMO_DEVICES, &json).await?;
+    Ok(())
+}
+
+/// The demo devices' page URLs at `addr` (name, URL), when this is a demo database.
+pub async fn demo_device_urls(
+    store: &Store,
+    addr: SocketAddr,
+) -> Result<Vec<(String, String)>, HallError> {
+    let Some(json) = store.setting(DEMO_DEVICES).await? else {
+        return Ok(Vec::new());
+    };
+    let tokens: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(HallError::internal)?;
+    Ok(tokens
+        .into_iter()
+        .filter_map(|(name, token)| {
+            let token = token.as_str()?.to_owned();
+            let page = if name.starts_with("pad") {
+                "pad"
+            } else {
+                name.as_str()
+            };
+            Some((name.clone(), format!("http://{addr}/{page}?token={token}")))
+        })
+        .collect())
+}

@@ -1,0 +1,81 @@
+//! The headless hall node: `hall-node [--db PATH] [--listen ADDR] [--demo] [--utc-offset-minutes N]`.
+
+use hall_node::{clock::CST_OFFSET_MINUTES, start, Options};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: hall-node [--db PATH] [--listen ADDR] [--demo] [--utc-offset-minutes N]
+  --db PATH               the hall's SQLite database (default: hall.db)
+  --listen ADDR           address to serve on (default: 127.0.0.1:7400)
+  --demo                  seed the demo hall, accounts and devices into an empty database
+  --utc-offset-minutes N  the hall's time zone (default: 480, China Standard Time)";
+
+fn parse() -> Result<Options, String> {
+    let mut opts = Options {
+        db: PathBuf::from("hall.db"),
+        listen: "127.0.0.1:7400".parse().expect("valid default"),
+        utc_offset_minutes: CST_OFFSET_MINUTES,
+        demo: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
+        match arg.as_str() {
+            "--db" => opts.db = PathBuf::from(value("--db")?),
+            "--listen" => {
+                opts.listen = value("--listen")?
+                    .parse::<SocketAddr>()
+                    .map_err(|e| format!("--listen: {e}"))?
+            }
+            "--utc-offset-minutes" => {
+                opts.utc_offset_minutes = value("--utc-offset-minutes")?
+                    .parse()
+                    .map_err(|e| format!("--utc-offset-minutes: {e}"))?
+            }
+            "--demo" => opts.demo = true,
+            "-h" | "--help" => return Err(String::new()),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(opts)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let opts = match parse() {
+        Ok(o) => o,
+        Err(msg) => {
+            if !msg.is_empty() {
+                eprintln!("hall-node: {msg}");
+            }
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let running = match start(opts).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("hall-node: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Tests and scripts read this line to find the port.
+    println!("hall-node listening on http://{}", running.addr);
+    if let Ok(urls) = hall_node::demo_device_urls(&running.store, running.addr).await {
+        for (name, url) in urls {
+            println!("  {name}: {url}");
+        }
+    }
+    let stop = async {
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+        }
+    };
+    stop.await;
+    running.stop().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,267 @@
+//! The hall node's wire types: what counter apps, boards and hall devices send and receive.
+
+use domain::{HallCode, Role, StaffNo};
+use queue::{BusinessCode, CounterNo, TicketNo};
+use serde::{Deserialize, Serialize};
+
+/// `POST /api/v1/sessions` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionReply {
+    pub token: String,
+    pub staff_no: StaffNo,
+    pub name: String,
+    pub role: Role,
+    pub hall_code: HallCode,
+    pub hall_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessInfo {
+    pub code: BusinessCode,
+    pub name_zh: String,
+    pub name_en: String,
+    pub waiting: u32,
+    pub estimated_wait_secs: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorityInfo {
+    pub code: String,
+    pub name_zh: String,
+    pub name_en: String,
+}
+
+/// `GET /api/v1/hall`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HallInfo {
+    pub hall_code: HallCode,
+    pub hall_name: String,
+    pub businesses: Vec<BusinessInfo>,
+    pub priorities: Vec<PriorityInfo>,
+}
+
+/// `POST /api/v1/tickets` body. Raw strings: the node parses them and names what is wrong.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    pub business: String,
+    #[serde(default)]
+    pub priority: Option<String>,
+    #[serde(default)]
+    pub customer: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketBrief {
+    pub id: u64,
+    pub no: TicketNo,
+    pub business: BusinessCode,
+    pub priority: String,
+    pub issued_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IssueReply {
+    pub ticket: TicketBrief,
+    pub business_name_zh: String,
+    pub business_name_en: String,
+    pub ahead: u32,
+    pub estimated_wait_secs: u32,
+    pub hall_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallView {
+    pub no: TicketNo,
+    pub counter: CounterNo,
+    pub at: i64,
+    pub recall: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WaitingView {
+    pub code: BusinessCode,
+    pub name_zh: String,
+    pub name_en: String,
+    pub waiting: u32,
+}
+
+/// `GET /api/v1/display`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DisplayState {
+    pub calls: Vec<CallView>,
+    pub waiting: Vec<WaitingView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingRating {
+    pub ticket: u64,
+    pub no: TicketNo,
+    pub staff_no: StaffNo,
+    pub staff_name: String,
+    pub finished_at: i64,
+}
+
+/// `GET /api/v1/pads/me`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PadState {
+    pub counter: CounterNo,
+    pub pending: Option<PendingRating>,
+}
+
+/// `POST /api/v1/ratings` body; `score: None` records "not rated" (the pad timed out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    pub ticket: u64,
+    pub score: Option<u8>,
+    #[serde(default)]
+    pub reasons: Vec<String>,
+}
+
+/// One message on the events WebSocket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum WireEvent {
+    Called {
+        no: TicketNo,
+        counter: CounterNo,
+        recall: u32,
+        at: i64,
+    },
+    Waiting {
+        businesses: Vec<WaitingView>,
+    },
+    Finished {
+        ticket: u64,
+        no: TicketNo,
+        counter: CounterNo,
+        staff_no: StaffNo,
+        staff_name: String,
+    },
+    Rated {
+        ticket: u64,
+        counter: CounterNo,
+    },
+    Counter {
+        counter: CounterNo,
+    },
+}
+
+// ----- counter work and boards ---------------------------------------------
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PauseRequest {
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallTicketRequest {
+    pub no: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinishRequest {
+    #[serde(default)]
+    pub handled: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransferRequest {
+    #[serde(default)]
+    pub to_business: Option<String>,
+    #[serde(default)]
+    pub to_counter: Option<u16>,
+    /// Go to the front of the new queue instead of keeping the arrival time.
+    #[serde(default)]
+    pub front: bool,
+}
+
+/// A ticket at a counter, as boards and the workbench show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentTicket {
+    pub id: u64,
+    pub no: TicketNo,
+    pub business: BusinessCode,
+    pub priority: String,
+    pub customer: Option<String>,
+    /// `called` or `serving`.
+    pub stage: String,
+    pub recalls: u32,
+    pub issued_at: i64,
+    /// When it was called (stage `called`) or started (stage `serving`).
+    pub since: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterBoard {
+    pub no: CounterNo,
+    pub skills: Vec<BusinessCode>,
+    /// `closed`, `open` or `paused`.
+    pub status: String,
+    pub staff_no: Option<StaffNo>,
+    pub staff_name: Option<String>,
+    pub reason: Option<String>,
+    pub since: Option<i64>,
+    pub current: Option<CurrentTicket>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessBoard {
+    pub code: BusinessCode,
+    pub name_zh: String,
+    pub name_en: String,
+    pub waiting: u32,
+    pub longest_wait_secs: u32,
+    pub estimated_wait_secs: u32,
+}
+
+/// Served count, handling time and satisfaction, for a clerk or the whole hall today.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Figures {
+    pub served: u32,
+    pub avg_handle_secs: u32,
+    pub rated: u32,
+    /// Mean score of the rated services, 1–5.
+    pub avg_score: Option<f32>,
+    /// Share of rated services scored 4 or 5, 0–100.
+    pub satisfaction_pct: Option<u32>,
+}
+
+/// `GET /api/v1/board`: the supervisor's live hall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardView {
+    pub hall_name: String,
+    pub at: i64,
+    pub businesses: Vec<BusinessBoard>,
+    pub counters: Vec<CounterBoard>,
+    pub today: Figures,
+}
+
+/// `GET /api/v1/me`: a clerk's counter and own figures.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeView {
+    pub staff_no: StaffNo,
+    pub name: String,
+    pub counter: Option<CounterBoard>,
+    pub waiting: Vec<BusinessBoard>,
+    pub figures: Figures,
+}
+
+/// `GET /api/v1/tickets`: one of today's tickets, for staff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketRow {
+    pub id: u64,
+    pub no: TicketNo,
+    pub business: BusinessCode,
+    pub priority: String,
+    /// `waiting`, `called`, `serving`, `done`, `no_show` or `expired`.
+    pub state: String,
+    pub counter: Option<CounterNo>,
+    /// The customer's score, when the service was rated (0 = the pad timed out).
+    pub score: Option<u8>,
+}

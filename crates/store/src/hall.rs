@@ -1,0 +1,218 @@
+//! The hall node's tables: the queue journal, devices, staff sessions.
+
+use crate::accounts::Account;
+use crate::tokens::{new_token, token_hash};
+use crate::{Result, Store, StoreError};
+use domain::{HallCode, Role, StaffName, StaffNo};
+
+/// One journaled queue command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalRow {
+    pub at_ms: i64,
+    pub command: String,
+}
+
+/// The business day the journal is on, with what it started from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JournalDay {
+    pub day: u32,
+    pub first_id: u64,
+    pub config: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    Kiosk,
+    Display,
+    Pad,
+}
+
+impl DeviceKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeviceKind::Kiosk => "kiosk",
+            DeviceKind::Display => "display",
+            DeviceKind::Pad => "pad",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        [DeviceKind::Kiosk, DeviceKind::Display, DeviceKind::Pad]
+            .into_iter()
+            .find(|k| k.code() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub kind: DeviceKind,
+    pub counter: Option<u16>,
+    pub name: String,
+}
+
+impl Store {
+    /// Starts business day `day` in the journal (idempotent for the same day).
+    pub async fn journal_open_day(&self, day: u32, first_id: u64, config: &str) -> Result<()> {
+        sqlx::query("INSERT OR IGNORE INTO queue_day (day, first_id, config) VALUES (?, ?, ?)")
+            .bind(i64::from(day))
+            .bind(first_id as i64)
+            .bind(config)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// The latest business day in the journal.
+    pub async fn journal_last_day(&self) -> Result<Option<JournalDay>> {
+        let row: Option<(i64, i64, String)> =
+            sqlx::query_as("SELECT day, first_id, config FROM queue_day ORDER BY day DESC LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|(day, first_id, config)| {
+            Ok(JournalDay {
+                day: u32::try_from(day)
+                    .map_err(|_| StoreError::Corrupt(format!("queue day {day}")))?,
+                first_id: u64::try_from(first_id)
+                    .map_err(|_| StoreError::Corrupt(format!("first id {first_id}")))?,
+                config,
+            })
+        })
+        .transpose()
+    }
+
+    /// Appends commands of `day` in one transaction: all are durable, or none.
+    pub async fn journal_append(&self, day: u32, rows: &[JournalRow]) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for row in rows {
+            sqlx::query("INSERT INTO queue_op (day, at_ms, command) VALUES (?, ?, ?)")
+                .bind(i64::from(day))
+                .bind(row.at_ms)
+                .bind(&row.command)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The commands of `day`, in order.
+    pub async fn journal_day(&self, day: u32) -> Result<Vec<JournalRow>> {
+        let rows: Vec<(i64, String)> =
+            sqlx::query_as("SELECT at_ms, command FROM queue_op WHERE day = ? ORDER BY seq")
+                .bind(i64::from(day))
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at_ms, command)| JournalRow { at_ms, command })
+            .collect())
+    }
+
+    /// Registers a device and returns its token (shown once, stored hashed).
+    pub async fn add_device(
+        &self,
+        id: &str,
+        kind: DeviceKind,
+        counter: Option<u16>,
+        name: &str,
+    ) -> Result<String> {
+        let token = new_token();
+        sqlx::query(
+            "INSERT INTO device (id, kind, counter, name, token_sha256) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(kind.code())
+        .bind(counter.map(i64::from))
+        .bind(name)
+        .bind(token_hash(&token))
+        .execute(self.pool())
+        .await?;
+        Ok(token)
+    }
+
+    pub async fn device_by_token(&self, token: &str) -> Result<Option<Device>> {
+        let row: Option<(String, String, Option<i64>, String)> =
+            sqlx::query_as("SELECT id, kind, counter, name FROM device WHERE token_sha256 = ?")
+                .bind(token_hash(token))
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|(id, kind, counter, name)| {
+            let bad = || StoreError::Corrupt(format!("device {id}"));
+            Ok(Device {
+                kind: DeviceKind::parse(&kind).ok_or_else(bad)?,
+                counter: counter
+                    .map(|c| u16::try_from(c).map_err(|_| bad()))
+                    .transpose()?,
+                name,
+                id: id.clone(),
+            })
+        })
+        .transpose()
+    }
+
+    /// Opens a staff session lasting `ttl_ms`; returns its token.
+    pub async fn open_session(
+        &self,
+        staff_no: &StaffNo,
+        now_ms: i64,
+        ttl_ms: i64,
+    ) -> Result<String> {
+        let token = new_token();
+        sqlx::query("INSERT INTO staff_session (token_sha256, staff_no, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)")
+            .bind(token_hash(&token))
+            .bind(staff_no.as_str())
+            .bind(now_ms)
+            .bind(now_ms + ttl_ms)
+            .execute(self.pool())
+            .await?;
+        Ok(token)
+    }
+
+    /// The account behind a live session token.
+    pub async fn session_account(&self, token: &str, now_ms: i64) -> Result<Option<Account>> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT s.staff_no, s.name, s.role, s.hall_code FROM staff_session t
+             JOIN staff s ON s.staff_no = t.staff_no
+             WHERE t.token_sha256 = ? AND t.expires_at_ms > ?",
+        )
+        .bind(token_hash(token))
+        .bind(now_ms)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|(no, name, role, hall)| {
+            let bad = |what: &str| StoreError::Corrupt(format!("staff {no}: {what}"));
+            Ok(Account {
+                staff_no: StaffNo::parse(&no).map_err(|_| bad("staff_no"))?,
+                name: StaffName::parse(&name).map_err(|_| bad("name"))?,
+                role: Role::parse(&role).map_err(|_| bad("role"))?,
+                hall_code: HallCode::parse(&hall).map_err(|_| bad("hall"))?,
+            })
+        })
+        .transpose()
+    }
+
+    pub async fn close_session(&self, token: &str) -> Result<()> {
+        sqlx::query("DELETE FROM staff_session WHERE token_sha256 = ?")
+            .bind(token_hash(token))
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Staff names by number, for boards and pads.
+    pub async fn staff_names(&self) -> Result<Vec<(StaffNo, String)>> {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT staff_no, name FROM staff ORDER BY staff_no")
+                .fetch_all(self.pool())
+                .await?;
+        rows.into_iter()
+            .map(|(no, name)| {
+                Ok((
+                    StaffNo::parse(&no).map_err(|_| StoreError::Corrupt(format!("staff {no}")))?,
+                    name,
+                ))
+            })
+            .collect()
+    }
+}
