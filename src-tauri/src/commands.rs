@@ -1,7 +1,8 @@
-//! The Tauri commands: each parses nothing itself and hands over to `Desk`.
+//! The Tauri commands: each hands its input to `Desk` and returns what it answers.
 
 use crate::desk::Desk;
-use ipc::{ApiError, AppInfo, ChangePasswordRequest, LoginRequest, SessionView};
+use ipc::hall::{BoardView, MeView};
+use ipc::{ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView};
 use tauri::State;
 
 #[tauri::command]
@@ -16,7 +17,7 @@ pub async fn login(desk: State<'_, Desk>, req: LoginRequest) -> Result<SessionVi
 
 #[tauri::command]
 pub async fn logout(desk: State<'_, Desk>) -> Result<(), ApiError> {
-    desk.logout();
+    desk.logout().await;
     Ok(())
 }
 
@@ -31,4 +32,19 @@ pub async fn change_password(
     req: ChangePasswordRequest,
 ) -> Result<(), ApiError> {
     desk.change_password(req).await
+}
+
+#[tauri::command]
+pub async fn hall_board(desk: State<'_, Desk>) -> Result<BoardView, ApiError> {
+    desk.board().await
+}
+
+#[tauri::command]
+pub async fn my_counter(desk: State<'_, Desk>) -> Result<MeView, ApiError> {
+    desk.me().await
+}
+
+#[tauri::command]
+pub async fn counter_act(desk: State<'_, Desk>, req: CounterAct) -> Result<(), ApiError> {
+    desk.counter_act(req).await
 }

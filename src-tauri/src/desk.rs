@@ -1,25 +1,47 @@
-//! The desktop's use cases behind the commands: sign in, sign out, change password.
+//! The desktop's use cases: sign in, counter work and boards, all through the hall node.
 //!
-//! Parses raw input into domain values, calls the store, and turns every
-//! failure into an `ApiError` a person can read. Internal failures are
-//! logged with their cause and shown only as `Internal`.
+//! The hall node owns accounts and the queue. By default this PC hosts it
+//! in-process (a one-PC hall, and the demo); `YYT_HALL_URL` points the app at
+//! a hall node elsewhere on the hall LAN instead. Every hall answer that is an
+//! error arrives as `{code, message}` and is passed on as it is; a node that
+//! cannot be reached is `hall_unavailable`, never a stack trace.
 
-use domain::{Password, StaffNo};
+use futures_util::StreamExt;
+use ipc::hall::{BoardView, MeView, SessionReply, WireEvent};
 use ipc::{
-    ApiError, AppInfo, ChangePasswordRequest, DemoAccount, ErrorCode, LoginRequest, SessionView,
+    ApiError, AppInfo, ChangePasswordRequest, CounterAct, CounterAction, ErrorCode, LoginRequest,
+    SessionView,
 };
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
-use store::accounts::{ChangePasswordError, LoginError};
-use store::{Store, StoreError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// The database file inside the app's data dir.
-pub const DB_FILE: &str = "suite.db";
+/// Where the app finds a hall node on the LAN (otherwise it hosts one).
+pub const HALL_URL_ENV: &str = "YYT_HALL_URL";
+/// Where a hosted hall node listens (default 127.0.0.1:7400, or any free port if taken).
+pub const HALL_LISTEN_ENV: &str = "YYT_HALL_LISTEN";
+/// The hosted node's address is written here in the data dir, for devices and tools.
+pub const HALL_ADDR_FILE: &str = "hall-node.addr";
+
+/// Receives every live event of the hall while someone is signed in.
+pub type Notify = Arc<dyn Fn(WireEvent) + Send + Sync>;
+
+struct Signed {
+    view: SessionView,
+    token: String,
+    events: tokio::task::JoinHandle<()>,
+}
 
 pub struct Desk {
-    store: Store,
-    session: Mutex<Option<SessionView>>,
+    base: String,
+    http: reqwest::Client,
+    _hosted: Option<hall_node::Running>,
+    session: Mutex<Option<Signed>>,
+    notify: Notify,
 }
 
 fn now_ms() -> i64 {
@@ -29,124 +51,239 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
-    eprintln!("internal error: {e}");
-    ApiError::new(ErrorCode::Internal)
+fn unavailable(e: impl std::fmt::Display) -> ApiError {
+    eprintln!("hall node unreachable: {e}");
+    ApiError::new(ErrorCode::HallUnavailable)
 }
 
 impl Desk {
-    /// Opens the local database in `dir`, seeding the demo hall when it is new.
-    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
-        let store = Store::open(&dir.join(DB_FILE)).await?;
-        store.seed_demo_if_empty().await?;
-        Ok(Self::new(store))
+    /// Connects to `YYT_HALL_URL`, or hosts the hall node with its data in `dir`.
+    pub async fn open(dir: &Path, notify: Notify) -> Result<Self, String> {
+        if let Ok(url) = std::env::var(HALL_URL_ENV) {
+            return Ok(Self::connect(&url, notify));
+        }
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let listen: SocketAddr = std::env::var(HALL_LISTEN_ENV)
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| "127.0.0.1:7400".parse().expect("valid default"));
+        let opts = |listen| hall_node::Options {
+            db: dir.join("hall.db"),
+            listen,
+            utc_offset_minutes: hall_node::clock::CST_OFFSET_MINUTES,
+            demo: true,
+            queue: queue::QueueConfig::demo(),
+        };
+        let running = match hall_node::start(opts(listen)).await {
+            Ok(r) => r,
+            // Another app instance has the port: any free one will do.
+            Err(_) => hall_node::start(opts("127.0.0.1:0".parse().expect("valid")))
+                .await
+                .map_err(|e| e.to_string())?,
+        };
+        let _ = std::fs::write(dir.join(HALL_ADDR_FILE), running.addr.to_string());
+        Ok(Self::remote(
+            format!("http://{}", running.addr),
+            Some(running),
+            notify,
+        ))
     }
 
-    pub fn new(store: Store) -> Self {
+    /// A desk working against the hall node at `url` (e.g. `http://10.1.2.3:7400`).
+    pub fn connect(url: &str, notify: Notify) -> Self {
+        Self::remote(url.trim_end_matches('/').to_owned(), None, notify)
+    }
+
+    fn remote(base: String, hosted: Option<hall_node::Running>, notify: Notify) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
         Self {
-            store,
+            base,
+            http,
+            _hosted: hosted,
             session: Mutex::new(None),
+            notify,
         }
+    }
+
+    async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, ApiError> {
+        let resp = req.send().await.map_err(unavailable)?;
+        let ok = resp.status().is_success();
+        let bytes = resp.bytes().await.map_err(unavailable)?;
+        if ok {
+            return serde_json::from_slice(&bytes).map_err(unavailable);
+        }
+        Err(serde_json::from_slice::<ApiError>(&bytes)
+            .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal)))
+    }
+
+    fn token(&self) -> Result<String, ApiError> {
+        self.lock()
+            .as_ref()
+            .map(|s| s.token.clone())
+            .ok_or(ApiError::new(ErrorCode::NotSignedIn))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let token = self.token()?;
+        self.send(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .bearer_auth(token),
+        )
+        .await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let token = self.token()?;
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .bearer_auth(token)
+                .json(body),
+        )
+        .await
     }
 
     pub async fn app_info(&self) -> Result<AppInfo, ApiError> {
-        let hall = self.store.this_hall().await.map_err(internal)?;
-        let demo = self.store.is_demo().await.map_err(internal)?;
-        let demo_accounts = if demo {
-            let unchanged = self
-                .store
-                .unchanged_password_accounts()
-                .await
-                .map_err(internal)?;
-            store::demo::ACCOUNTS
-                .iter()
-                .filter_map(|(no, name, role, password)| {
-                    let staff_no = StaffNo::parse(no).ok()?;
-                    unchanged.contains(&staff_no).then(|| DemoAccount {
-                        staff_no,
-                        name: (*name).to_owned(),
-                        role: *role,
-                        password: (*password).to_owned(),
-                    })
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        Ok(AppInfo {
-            version: env!("CARGO_PKG_VERSION").to_owned(),
-            hall_code: hall.code,
-            hall_name: hall.name,
-            demo,
-            demo_accounts,
-        })
+        let mut info: AppInfo = self
+            .send(self.http.get(format!("{}/api/v1/welcome", self.base)))
+            .await?;
+        info.version = env!("CARGO_PKG_VERSION").to_owned();
+        Ok(info)
     }
 
     pub async fn login(&self, req: LoginRequest) -> Result<SessionView, ApiError> {
-        let staff_no = StaffNo::parse(&req.staff_no).map_err(|e| match e {
-            domain::ParseError::Empty => ApiError::new(ErrorCode::StaffNoRequired),
-            _ => ApiError::new(ErrorCode::StaffNoInvalid),
-        })?;
+        if req.staff_no.trim().is_empty() {
+            return Err(ApiError::new(ErrorCode::StaffNoRequired));
+        }
+        if domain::StaffNo::parse(&req.staff_no).is_err() {
+            return Err(ApiError::new(ErrorCode::StaffNoInvalid));
+        }
         if req.password.is_empty() {
             return Err(ApiError::new(ErrorCode::PasswordRequired));
         }
-        let now = now_ms();
-        let account = self
-            .store
-            .login(&staff_no, &req.password, now)
-            .await
-            .map_err(|e| match e {
-                LoginError::BadCredentials => ApiError::new(ErrorCode::BadCredentials),
-                LoginError::Locked { remaining_secs } => {
-                    ApiError::with_detail(ErrorCode::AccountLocked, Some(remaining_secs))
-                }
-                LoginError::Store(e) => internal(e),
-            })?;
-        let hall = self.store.this_hall().await.map_err(internal)?;
-        if account.hall_code != hall.code {
-            return Err(ApiError::new(ErrorCode::WrongHall));
-        }
+        let reply: SessionReply = self
+            .send(
+                self.http
+                    .post(format!("{}/api/v1/sessions", self.base))
+                    .json(&req),
+            )
+            .await?;
         let view = SessionView {
-            staff_no: account.staff_no,
-            name: account.name.as_str().to_owned(),
-            role: account.role,
-            hall_code: hall.code,
-            hall_name: hall.name,
-            signed_in_at_ms: now,
+            staff_no: reply.staff_no,
+            name: reply.name,
+            role: reply.role,
+            hall_code: reply.hall_code,
+            hall_name: reply.hall_name,
+            signed_in_at_ms: now_ms(),
         };
-        *self.lock() = Some(view.clone());
+        let events = tokio::spawn(listen(
+            self.base.clone(),
+            reply.token.clone(),
+            self.notify.clone(),
+        ));
+        if let Some(old) = self.lock().replace(Signed {
+            view: view.clone(),
+            token: reply.token,
+            events,
+        }) {
+            old.events.abort();
+        }
         Ok(view)
     }
 
-    pub fn logout(&self) {
-        *self.lock() = None;
+    pub async fn logout(&self) {
+        let Some(old) = self.lock().take() else {
+            return;
+        };
+        old.events.abort();
+        let _ = self
+            .send::<Value>(
+                self.http
+                    .delete(format!("{}/api/v1/sessions", self.base))
+                    .bearer_auth(old.token),
+            )
+            .await;
     }
 
     pub fn session(&self) -> Option<SessionView> {
-        self.lock().clone()
+        self.lock().as_ref().map(|s| s.view.clone())
     }
 
     pub async fn change_password(&self, req: ChangePasswordRequest) -> Result<(), ApiError> {
-        let session = self
-            .session()
-            .ok_or(ApiError::new(ErrorCode::NotSignedIn))?;
-        if req.current.is_empty() {
-            return Err(ApiError::new(ErrorCode::PasswordRequired));
-        }
-        let new = Password::parse(&req.new).map_err(ApiError::weak_password)?;
-        self.store
-            .change_password(&session.staff_no, &req.current, &new, now_ms())
+        self.post::<_, Value>("/api/v1/sessions/password", &req)
             .await
-            .map_err(|e| match e {
-                ChangePasswordError::WrongCurrent => ApiError::new(ErrorCode::PasswordWrong),
-                ChangePasswordError::Unchanged => ApiError::new(ErrorCode::PasswordUnchanged),
-                ChangePasswordError::Store(e) => internal(e),
-            })
+            .map(|_| ())
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<SessionView>> {
-        // A poisoned lock only means another command panicked mid-write of
-        // an Option; the value is still whole.
+    pub async fn board(&self) -> Result<BoardView, ApiError> {
+        self.get("/api/v1/board").await
+    }
+
+    pub async fn me(&self) -> Result<MeView, ApiError> {
+        self.get("/api/v1/me").await
+    }
+
+    pub async fn counter_act(&self, act: CounterAct) -> Result<(), ApiError> {
+        use CounterAction::*;
+        let (op, body) = match act.action {
+            Open => ("open", json!({})),
+            Close => ("close", json!({})),
+            Pause { reason } => ("pause", json!({ "reason": reason })),
+            Resume => ("resume", json!({})),
+            CallNext => ("call-next", json!({})),
+            Call { no } => ("call", json!({ "no": no })),
+            Recall => ("recall", json!({})),
+            NoShow => ("no-show", json!({})),
+            Start => ("start", json!({})),
+            Finish { handled } => ("finish", json!({ "handled": handled })),
+            Transfer {
+                to_business,
+                to_counter,
+                front,
+            } => (
+                "transfer",
+                json!({ "to_business": to_business, "to_counter": to_counter, "front": front }),
+            ),
+        };
+        self.post::<_, Value>(&format!("/api/v1/counters/{}/{op}", act.counter), &body)
+            .await
+            .map(|_| ())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Signed>> {
+        // A poisoned lock only means another command panicked mid-write of an Option.
         self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Follows the hall's live events until aborted, reconnecting after a loss.
+async fn listen(base: String, token: String, notify: Notify) {
+    let url = format!(
+        "{}/api/v1/events?token={token}",
+        base.replacen("http", "ws", 1)
+    );
+    loop {
+        if let Ok((mut ws, _)) = tokio_tungstenite::connect_async(&url).await {
+            // Whatever was missed while away: tell the views to refetch.
+            notify(WireEvent::Waiting {
+                businesses: Vec::new(),
+            });
+            while let Some(Ok(msg)) = ws.next().await {
+                if let Ok(text) = msg.into_text() {
+                    if let Ok(event) = serde_json::from_str::<WireEvent>(&text) {
+                        notify(event);
+                    }
+                }
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
     }
 }

@@ -4,7 +4,7 @@ mod commands;
 pub mod desk;
 
 use std::path::PathBuf;
-use tauri::Manager;
+use tauri::{Emitter, Manager};
 
 /// Environment variable that puts the app's data somewhere else (tests, several
 /// instances on one PC). Otherwise the platform's app data dir is used.
@@ -17,7 +17,11 @@ pub fn run() {
                 Some(dir) => PathBuf::from(dir),
                 None => app.path().app_data_dir()?,
             };
-            let desk = tauri::async_runtime::block_on(desk::Desk::open(&dir))?;
+            let handle = app.handle().clone();
+            let notify: desk::Notify = std::sync::Arc::new(move |event| {
+                let _ = handle.emit(ipc::cmd::HALL_EVENT, event);
+            });
+            let desk = tauri::async_runtime::block_on(desk::Desk::open(&dir, notify))?;
             app.manage(desk);
             Ok(())
         })
@@ -27,6 +31,9 @@ pub fn run() {
             commands::logout,
             commands::current_session,
             commands::change_password,
+            commands::hall_board,
+            commands::my_counter,
+            commands::counter_act,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -6,6 +6,8 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Uri};
 use domain::Role;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use store::accounts::Account;
 use store::hall::{Device, DeviceKind};
 
@@ -55,6 +57,38 @@ pub fn token_of(headers: &HeaderMap, uri: &Uri) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// How long an authenticated token is trusted without asking the database again.
+const CACHE_MS: i64 = 60_000;
+
+/// Recently authenticated tokens, so a busy counter does not cost a query per request.
+#[derive(Clone, Default)]
+pub struct CallerCache(Arc<Mutex<HashMap<String, (Caller, i64)>>>);
+
+impl CallerCache {
+    fn get(&self, token: &str, now: i64) -> Option<Caller> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(token)
+            .filter(|(_, until)| *until > now)
+            .map(|(c, _)| c.clone())
+    }
+
+    fn put(&self, token: String, caller: Caller, now: i64) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() > 10_000 {
+            map.retain(|_, (_, until)| *until > now);
+        }
+        map.insert(token, (caller, now + CACHE_MS));
+    }
+
+    /// Forgets a token at once (sign-out).
+    pub fn forget(&self, token: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(token);
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = HallError;
 
@@ -62,19 +96,25 @@ impl FromRequestParts<AppState> for Caller {
         let token = token_of(&parts.headers, &parts.uri)
             .filter(|t| !t.is_empty() && t.len() <= 128)
             .ok_or(HallError::Unauthorized)?;
-        if let Some(account) = state
-            .store
-            .session_account(&token, state.clock.now())
-            .await?
-        {
-            if account.hall_code != state.hall.code {
-                return Err(HallError::Forbidden);
-            }
-            return Ok(Caller::Staff(account));
+        let now = state.clock.now();
+        if let Some(caller) = state.callers.get(&token, now) {
+            return Ok(caller);
         }
-        if let Some(device) = state.store.device_by_token(&token).await? {
-            return Ok(Caller::Device(device));
-        }
-        Err(HallError::Unauthorized)
+        let caller = authenticate(state, &token, now).await?;
+        state.callers.put(token, caller.clone(), now);
+        Ok(caller)
     }
+}
+
+async fn authenticate(state: &AppState, token: &str, now: i64) -> Result<Caller, HallError> {
+    if let Some(account) = state.store.session_account(token, now).await? {
+        if account.hall_code != state.hall.code {
+            return Err(HallError::Forbidden);
+        }
+        return Ok(Caller::Staff(account));
+    }
+    if let Some(device) = state.store.device_by_token(token).await? {
+        return Ok(Caller::Device(device));
+    }
+    Err(HallError::Unauthorized)
 }

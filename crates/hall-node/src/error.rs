@@ -18,6 +18,9 @@ pub enum HallError {
     Input(StatusCode, ErrorCode),
     #[error("queue refused: {0:?}")]
     Queue(QueueError),
+    /// Too many wrong passwords; locked for this many seconds.
+    #[error("account locked")]
+    Locked(u64),
     #[error("unavailable")]
     Unavailable,
     #[error("internal: {0}")]
@@ -40,6 +43,7 @@ impl HallError {
             Self::Forbidden => (StatusCode::FORBIDDEN, C::Forbidden),
             Self::Input(status, code) => (*status, *code),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, C::HallUnavailable),
+            Self::Locked(_) => (StatusCode::TOO_MANY_REQUESTS, C::AccountLocked),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, C::Internal),
             Self::Queue(e) => {
                 let conflict = |c| (StatusCode::CONFLICT, c);
@@ -78,7 +82,11 @@ impl HallError {
 
     /// The body a client gets.
     pub fn api_error(&self) -> ApiError {
-        ApiError::new(self.parts().1)
+        let detail = match self {
+            Self::Locked(secs) => Some(*secs),
+            _ => None,
+        };
+        ApiError::with_detail(self.parts().1, detail)
     }
 }
 
@@ -99,7 +107,6 @@ impl IntoResponse for HallError {
         if let Self::Internal(cause) = &self {
             eprintln!("hall node: internal error: {cause}");
         }
-        let (status, code) = self.parts();
-        (status, Json(ApiError::new(code))).into_response()
+        (self.parts().0, Json(self.api_error())).into_response()
     }
 }

@@ -31,6 +31,8 @@ pub struct Options {
     pub utc_offset_minutes: i32,
     /// Seed the demo hall, its accounts and devices into an empty database.
     pub demo: bool,
+    /// The queue set-up for days this node opens (a day keeps the set-up it opened with).
+    pub queue: QueueConfig,
 }
 
 #[derive(Clone)]
@@ -40,6 +42,7 @@ pub struct AppState {
     clock: Clock,
     hall: Hall,
     names: Arc<RwLock<views::Names>>,
+    callers: auth::CallerCache,
 }
 
 /// A started hall node.
@@ -81,13 +84,14 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         .into_iter()
         .collect::<HashMap<_, _>>();
     let clock = Clock::new(opts.utc_offset_minutes);
-    let driver = Driver::start(store.clone(), QueueConfig::demo(), clock.clone()).await?;
+    let driver = Driver::start(store.clone(), opts.queue.clone(), clock.clone()).await?;
     let state = AppState {
         store: store.clone(),
         driver,
         clock,
         hall,
         names: Arc::new(RwLock::new(names)),
+        callers: auth::CallerCache::default(),
     };
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await

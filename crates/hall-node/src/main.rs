@@ -17,6 +17,7 @@ fn parse() -> Result<Options, String> {
         listen: "127.0.0.1:7400".parse().expect("valid default"),
         utc_offset_minutes: CST_OFFSET_MINUTES,
         demo: false,
+        queue: queue::QueueConfig::demo(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {

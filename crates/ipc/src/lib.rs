@@ -20,6 +20,45 @@ pub mod cmd {
     pub const CURRENT_SESSION: &str = "current_session";
     pub const CHANGE_PASSWORD: &str = "change_password";
     pub const APP_INFO: &str = "app_info";
+    pub const HALL_BOARD: &str = "hall_board";
+    pub const MY_COUNTER: &str = "my_counter";
+    pub const COUNTER_ACT: &str = "counter_act";
+    /// The Tauri event carrying each `hall::WireEvent` from the hall node.
+    pub const HALL_EVENT: &str = "hall-event";
+}
+
+/// Something a clerk does at a counter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum CounterAction {
+    Open,
+    Close,
+    Pause {
+        reason: String,
+    },
+    Resume,
+    CallNext,
+    Call {
+        no: String,
+    },
+    Recall,
+    NoShow,
+    Start,
+    Finish {
+        handled: Option<String>,
+    },
+    Transfer {
+        to_business: Option<String>,
+        to_counter: Option<u16>,
+        front: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterAct {
+    pub counter: u16,
+    #[serde(flatten)]
+    pub action: CounterAction,
 }
 
 /// Typed at the login screen. Fields stay raw strings: the backend parses

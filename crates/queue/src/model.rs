@@ -46,7 +46,7 @@ impl fmt::Display for BusinessCode {
     }
 }
 
-/// A counter (窗口) number, 1–99, as painted above the counter.
+/// A counter (窗口) number, 1–999, as painted above the counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "u16", into = "u16")]
 pub struct CounterNo(u16);
@@ -55,7 +55,7 @@ impl CounterNo {
     pub fn new(n: u16) -> Result<Self, ParseError> {
         match n {
             0 => Err(ParseError::TooShort { min: 1 }),
-            100.. => Err(ParseError::TooLong { max: 99 }),
+            1000.. => Err(ParseError::TooLong { max: 999 }),
             n => Ok(Self(n)),
         }
     }

@@ -1,15 +1,28 @@
-//! The desktop's use cases without a window: every bad input gets its error code and changes nothing.
+//! The desktop's use cases against a hosted hall node: sign-in, refusals, password, counter work, events.
 
-use domain::{HallCode, Role, StaffName, StaffNo};
-use ipc::{ChangePasswordRequest, ErrorCode, LoginRequest};
-use store::accounts::Account;
-use store::Store;
-use yyt_desktop::desk::Desk;
+use ipc::hall::WireEvent;
+use ipc::{ChangePasswordRequest, CounterAct, CounterAction, ErrorCode, LoginRequest};
+use std::sync::{Arc, Mutex};
+use yyt_desktop::desk::{Desk, Notify};
 
-async fn desk() -> (Desk, Store) {
-    let store = Store::open_in_memory().await.unwrap();
-    store.seed_demo_if_empty().await.unwrap();
-    (Desk::new(store.clone()), store)
+struct Fixture {
+    desk: Desk,
+    events: Arc<Mutex<Vec<WireEvent>>>,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    std::env::set_var(yyt_desktop::desk::HALL_LISTEN_ENV, "127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let events: Arc<Mutex<Vec<WireEvent>>> = Arc::default();
+    let sink = events.clone();
+    let notify: Notify = Arc::new(move |e| sink.lock().unwrap().push(e));
+    let desk = Desk::open(dir.path(), notify).await.unwrap();
+    Fixture {
+        desk,
+        events,
+        _dir: dir,
+    }
 }
 
 fn login(staff_no: &str, password: &str) -> LoginRequest {
@@ -28,96 +41,71 @@ async fn code_of_login(desk: &Desk, staff_no: &str, password: &str) -> ErrorCode
 
 #[tokio::test]
 async fn sign_in_gives_the_role_and_hall() {
-    let (desk, _) = desk().await;
-    let s = desk.login(login(" 2001 ", "demo-2001")).await.unwrap();
-    assert_eq!(s.role, Role::Supervisor);
+    let f = fixture().await;
+    let info = f.desk.app_info().await.unwrap();
+    assert_eq!(info.hall_name, "城东供电营业厅");
+    assert!(info.demo);
+    let s = f.desk.login(login(" 2001 ", "demo-2001")).await.unwrap();
+    assert_eq!(s.role, domain::Role::Supervisor);
     assert_eq!(s.name, "陈芳");
-    assert_eq!(s.hall_code.as_str(), "H0101");
-    assert_eq!(desk.session(), Some(s));
-    desk.logout();
-    assert_eq!(desk.session(), None);
+    assert_eq!(f.desk.session(), Some(s));
+    f.desk.logout().await;
+    assert_eq!(f.desk.session(), None);
+    assert_eq!(
+        f.desk.board().await.unwrap_err().code,
+        ErrorCode::NotSignedIn
+    );
 }
 
 #[tokio::test]
-async fn malformed_sign_ins_are_refused_with_their_own_codes() {
-    let (desk, store) = desk().await;
+async fn malformed_and_wrong_sign_ins_are_refused_with_their_own_codes() {
+    let f = fixture().await;
     assert_eq!(
-        code_of_login(&desk, "", "x").await,
+        code_of_login(&f.desk, "", "x").await,
         ErrorCode::StaffNoRequired
     );
     assert_eq!(
-        code_of_login(&desk, "1'; DROP TABLE staff;--", "x").await,
+        code_of_login(&f.desk, "1'; DROP TABLE staff;--", "x").await,
         ErrorCode::StaffNoInvalid
     );
     assert_eq!(
-        code_of_login(&desk, "1001", "").await,
+        code_of_login(&f.desk, "1001", "").await,
         ErrorCode::PasswordRequired
     );
     assert_eq!(
-        code_of_login(&desk, "1001", "wrong").await,
+        code_of_login(&f.desk, "1001", "wrong").await,
         ErrorCode::BadCredentials
     );
     assert_eq!(
-        code_of_login(&desk, "4242", "demo-1001").await,
+        code_of_login(&f.desk, "4242", "demo-1001").await,
         ErrorCode::BadCredentials
     );
-    assert_eq!(desk.session(), None);
-    // Malformed input never reached the store: only the two real attempts were audited.
-    let no = StaffNo::parse("1001").unwrap();
-    assert_eq!(
-        store.login_outcomes(&no).await.unwrap(),
-        vec!["bad_password"]
-    );
-}
-
-#[tokio::test]
-async fn a_locked_account_says_for_how_long() {
-    let (desk, _) = desk().await;
+    // Five wrong passwords in a row lock the account, even against the right one.
     for _ in 0..5 {
-        let _ = desk.login(login("3001", "wrong")).await;
+        let _ = f.desk.login(login("3001", "wrong")).await;
     }
-    let e = desk.login(login("3001", "demo-3001")).await.unwrap_err();
+    let e = f.desk.login(login("3001", "demo-3001")).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::AccountLocked);
     assert!(e.message.contains("5 分钟"), "{}", e.message);
-    assert_eq!(desk.session(), None);
-}
-
-#[tokio::test]
-async fn an_account_of_another_hall_cannot_sign_in_here() {
-    let (desk, store) = desk().await;
-    sqlx::query("INSERT INTO hall (code, name) VALUES ('H0202', '城西营业厅')")
-        .execute(store.pool())
-        .await
-        .unwrap();
-    let visitor = Account {
-        staff_no: StaffNo::parse("5001").unwrap(),
-        name: StaffName::parse("外厅员工").unwrap(),
-        role: Role::Clerk,
-        hall_code: HallCode::parse("H0202").unwrap(),
-    };
-    store.put_account(&visitor, "visitor-pass-1").await.unwrap();
-    assert_eq!(
-        code_of_login(&desk, "5001", "visitor-pass-1").await,
-        ErrorCode::WrongHall
-    );
-    assert_eq!(desk.session(), None);
+    assert_eq!(f.desk.session(), None);
 }
 
 #[tokio::test]
 async fn change_password_refusals_change_nothing() {
-    let (desk, _) = desk().await;
+    let f = fixture().await;
     let req = |current: &str, new: &str| ChangePasswordRequest {
         current: current.into(),
         new: new.into(),
     };
     assert_eq!(
-        desk.change_password(req("demo-1001", "counter-77"))
+        f.desk
+            .change_password(req("demo-1001", "counter-77"))
             .await
             .unwrap_err()
             .code,
         ErrorCode::NotSignedIn
     );
-    desk.login(login("1001", "demo-1001")).await.unwrap();
+    f.desk.login(login("1001", "demo-1001")).await.unwrap();
     for (current, new, code) in [
         ("", "counter-77", ErrorCode::PasswordRequired),
         ("demo-1001", "short1", ErrorCode::PasswordWeak),
@@ -125,39 +113,94 @@ async fn change_password_refusals_change_nothing() {
         ("wrong", "counter-77", ErrorCode::PasswordWrong),
         ("demo-1001", "demo-1001", ErrorCode::PasswordUnchanged),
     ] {
-        let e = desk.change_password(req(current, new)).await.unwrap_err();
+        let e = f.desk.change_password(req(current, new)).await.unwrap_err();
         assert_eq!(e.code, code, "{current:?} -> {new:?}");
     }
-    desk.logout();
-    assert!(desk.login(login("1001", "demo-1001")).await.is_ok());
-    desk.change_password(req("demo-1001", "counter-77"))
+    f.desk
+        .change_password(req("demo-1001", "counter-77"))
         .await
         .unwrap();
-    desk.logout();
+    f.desk.logout().await;
     assert_eq!(
-        code_of_login(&desk, "1001", "demo-1001").await,
+        code_of_login(&f.desk, "1001", "demo-1001").await,
         ErrorCode::BadCredentials
     );
-    assert!(desk.login(login("1001", "counter-77")).await.is_ok());
-}
-
-#[tokio::test]
-async fn app_info_lists_only_demo_accounts_with_their_seeded_password() {
-    let (desk, _) = desk().await;
-    let info = desk.app_info().await.unwrap();
-    assert!(info.demo);
-    assert_eq!(info.demo_accounts.len(), 4);
-    desk.login(login("1002", "demo-1002")).await.unwrap();
-    desk.change_password(ChangePasswordRequest {
-        current: "demo-1002".into(),
-        new: "counter-88".into(),
-    })
-    .await
-    .unwrap();
-    let info = desk.app_info().await.unwrap();
-    assert_eq!(info.demo_accounts.len(), 3);
+    assert!(f.desk.login(login("1001", "counter-77")).await.is_ok());
+    let info = f.desk.app_info().await.unwrap();
     assert!(info
         .demo_accounts
         .iter()
-        .all(|a| a.staff_no.as_str() != "1002"));
+        .all(|a| a.staff_no.as_str() != "1001"));
+}
+
+#[tokio::test]
+async fn counter_work_goes_through_and_events_come_back() {
+    let f = fixture().await;
+    f.desk.login(login("1001", "demo-1001")).await.unwrap();
+    let act = |action| CounterAct { counter: 1, action };
+    f.desk.counter_act(act(CounterAction::Open)).await.unwrap();
+    let e = f
+        .desk
+        .counter_act(act(CounterAction::CallNext))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::NothingWaiting);
+    assert_eq!(e.message, "当前没有等候的客户。");
+    let e = f
+        .desk
+        .counter_act(act(CounterAction::Pause { reason: " ".into() }))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReasonRequired);
+    f.desk
+        .counter_act(act(CounterAction::Pause {
+            reason: "午休".into(),
+        }))
+        .await
+        .unwrap();
+    let me = f.desk.me().await.unwrap();
+    let counter = me.counter.unwrap();
+    assert_eq!(
+        (counter.status.as_str(), counter.reason.as_deref()),
+        ("paused", Some("午休"))
+    );
+    let e = f
+        .desk
+        .counter_act(CounterAct {
+            counter: 2,
+            action: CounterAction::Resume,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "not this clerk's counter");
+    // The pause reached the live event stream.
+    for _ in 0..50 {
+        if f.events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, WireEvent::Counter { counter } if counter.get() == 1))
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no counter event arrived: {:?}", f.events.lock().unwrap());
+}
+
+#[tokio::test]
+async fn an_unreachable_hall_node_is_a_clear_error() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let desk = Desk::connect(&format!("http://127.0.0.1:{port}"), Arc::new(|_| {}));
+    let e = desk.login(login("1001", "demo-1001")).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::HallUnavailable);
+    assert_eq!(e.message, "营业厅服务暂时不可用，请稍后重试。");
+    assert_eq!(
+        desk.app_info().await.unwrap_err().code,
+        ErrorCode::HallUnavailable
+    );
 }

@@ -2,22 +2,28 @@
 
 use super::Body;
 use crate::auth::token_of;
+use crate::auth::Caller;
 use crate::error::HallError;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::Password;
 use domain::StaffNo;
 use ipc::hall::SessionReply;
-use ipc::{ErrorCode, LoginRequest};
+use ipc::{AppInfo, ChangePasswordRequest, DemoAccount, ErrorCode, LoginRequest};
+use store::accounts::ChangePasswordError;
 use store::accounts::LoginError;
 
 /// A staff session lasts one long working day.
 const SESSION_MS: i64 = 14 * 60 * 60 * 1000;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/sessions", post(sign_in).delete(sign_out))
+    Router::new()
+        .route("/api/v1/sessions", post(sign_in).delete(sign_out))
+        .route("/api/v1/sessions/password", post(change_password))
+        .route("/api/v1/welcome", get(welcome))
 }
 
 async fn sign_in(
@@ -39,10 +45,7 @@ async fn sign_in(
                 axum::http::StatusCode::UNAUTHORIZED,
                 ErrorCode::BadCredentials,
             ),
-            LoginError::Locked { .. } => HallError::Input(
-                axum::http::StatusCode::TOO_MANY_REQUESTS,
-                ErrorCode::AccountLocked,
-            ),
+            LoginError::Locked { remaining_secs } => HallError::Locked(remaining_secs),
             LoginError::Store(e) => e.into(),
         })?;
     if account.hall_code != s.hall.code {
@@ -71,6 +74,57 @@ async fn sign_out(
     uri: Uri,
 ) -> Result<Json<serde_json::Value>, HallError> {
     let token = token_of(&headers, &uri).ok_or(HallError::Unauthorized)?;
+    s.callers.forget(&token);
     s.store.close_session(&token).await?;
     Ok(Json(serde_json::json!({})))
+}
+
+async fn change_password(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(req): Body<ChangePasswordRequest>,
+) -> Result<Json<serde_json::Value>, HallError> {
+    let staff_no = caller.staff()?.staff_no.clone();
+    if req.current.is_empty() {
+        return Err(HallError::bad(ErrorCode::PasswordRequired));
+    }
+    let new = Password::parse(&req.new).map_err(|_| HallError::bad(ErrorCode::PasswordWeak))?;
+    s.store
+        .change_password(&staff_no, &req.current, &new, s.clock.now())
+        .await
+        .map_err(|e| match e {
+            ChangePasswordError::WrongCurrent => HallError::bad(ErrorCode::PasswordWrong),
+            ChangePasswordError::Unchanged => HallError::bad(ErrorCode::PasswordUnchanged),
+            ChangePasswordError::Store(e) => e.into(),
+        })?;
+    Ok(Json(serde_json::json!({})))
+}
+
+/// What a login screen shows before anyone signs in: the hall, and in demo mode its demo accounts.
+async fn welcome(State(s): State<AppState>) -> Result<Json<AppInfo>, HallError> {
+    let demo = s.store.is_demo().await?;
+    let demo_accounts = if demo {
+        let unchanged = s.store.unchanged_password_accounts().await?;
+        store::demo::ACCOUNTS
+            .iter()
+            .filter_map(|(no, name, role, password)| {
+                let staff_no = StaffNo::parse(no).ok()?;
+                unchanged.contains(&staff_no).then(|| DemoAccount {
+                    staff_no,
+                    name: (*name).to_owned(),
+                    role: *role,
+                    password: (*password).to_owned(),
+                })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Json(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        hall_code: s.hall.code.clone(),
+        hall_name: s.hall.name.clone(),
+        demo,
+        demo_accounts,
+    }))
 }
