@@ -23,6 +23,7 @@ fn opts(db: std::path::PathBuf) -> hall_node::Options {
         listen: "127.0.0.1:0".parse().unwrap(),
         utc_offset_minutes: 480,
         demo: true,
+        queue: queue::QueueConfig::demo(),
     }
 }
 
