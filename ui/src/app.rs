@@ -8,6 +8,10 @@ use ipc::{cmd, SessionView};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// Moves on every live event from the hall node.
+#[derive(Clone, Copy)]
+pub struct HallTick(pub RwSignal<u64>);
+
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = I18n::provide();
@@ -30,6 +34,11 @@ pub fn App() -> impl IntoView {
         }
     });
     on_cleanup(move || handle.remove());
+
+    // One listener for the hall's live events; views refetch when the tick moves.
+    let tick = HallTick(RwSignal::new(0));
+    provide_context(tick);
+    crate::ipc::listen_hall_events(move || tick.0.update(|n| *n += 1));
 
     let on_login = Callback::new(move |s: SessionView| session.set(Some(s)));
     let on_logout = Callback::new(move |_: ()| session.set(None));

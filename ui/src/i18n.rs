@@ -27,8 +27,6 @@ pub enum T {
     SignedInAt,
     Staff,
     Role,
-    ClerkPending,
-    SupervisorPending,
     EmergencyPending,
     Shortcuts,
     ShortcutNav,
@@ -45,6 +43,58 @@ pub enum T {
     PasswordPolicy,
     Version,
     Loading,
+    WbSignInTitle,
+    WbSignInHint,
+    CounterNo,
+    SignInCounter,
+    StatusOpen,
+    StatusPaused,
+    StatusClosed,
+    CurrentCustomer,
+    NoCustomer,
+    StageCalled,
+    StageServing,
+    Since,
+    Customer,
+    ActCallNext,
+    ActRecall,
+    ActNoShow,
+    ActStart,
+    ActFinish,
+    ActTransfer,
+    ActPause,
+    ActResume,
+    ActClose,
+    HandledBusiness,
+    Confirm,
+    Cancel,
+    TransferTo,
+    TransferCounter,
+    TransferFront,
+    PauseReason,
+    ReasonLunch,
+    ReasonHandover,
+    ReasonAway,
+    ReasonFault,
+    Waiting,
+    LongestWait,
+    EstWait,
+    MyToday,
+    Served,
+    AvgHandle,
+    AvgScore,
+    Satisfaction,
+    QueuesTitle,
+    CountersTitle,
+    TodayTitle,
+    Business,
+    Rated,
+    NoData,
+    Live,
+    PrioVip,
+    PrioGreen,
+    PrioAppointment,
+    PrioNormal,
 }
 
 fn pair(t: T) -> (&'static str, &'static str) {
@@ -69,14 +119,6 @@ fn pair(t: T) -> (&'static str, &'static str) {
         SignedInAt => ("登录时间", "Signed in at"),
         Staff => ("工作人员", "Staff"),
         Role => ("岗位", "Role"),
-        ClerkPending => (
-            "本机尚未接入营业厅排队服务。接入后，叫号、当前客户与业务办理在此页面进行。",
-            "This PC is not connected to the hall queue service yet. Once it is, calling tickets, the current customer and business handling happen on this page.",
-        ),
-        SupervisorPending => (
-            "本机尚未接入营业厅排队服务。接入后，各业务排队、窗口状态与满意度在此页面实时显示。",
-            "This PC is not connected to the hall queue service yet. Once it is, queues per business, counter states and satisfaction show here live.",
-        ),
         EmergencyPending => (
             "尚未配置应急预案。配置后，预案启动、步骤确认与处置时间线在此页面进行。",
             "No emergency plans are configured yet. Once they are, starting a plan, acknowledging its steps and the timeline happen on this page.",
@@ -99,6 +141,58 @@ fn pair(t: T) -> (&'static str, &'static str) {
         ),
         Version => ("版本", "Version"),
         Loading => ("正在加载…", "Loading…"),
+        WbSignInTitle => ("选择窗口签到", "Sign in at a counter"),
+        WbSignInHint => ("输入窗口号后按回车，或点击下方空闲窗口。", "Type a counter number and press Enter, or pick a free counter below."),
+        CounterNo => ("窗口号", "Counter"),
+        SignInCounter => ("签到", "Sign in"),
+        StatusOpen => ("服务中", "Open"),
+        StatusPaused => ("暂停", "Paused"),
+        StatusClosed => ("未开启", "Closed"),
+        CurrentCustomer => ("当前客户", "Current customer"),
+        NoCustomer => ("暂无客户。按 F1 叫号。", "No customer. Press F1 to call the next one."),
+        StageCalled => ("已呼叫，等待客户到窗口", "Called; waiting for the customer"),
+        StageServing => ("办理中", "Serving"),
+        Since => ("开始于", "Since"),
+        Customer => ("客户", "Customer"),
+        ActCallNext => ("叫号", "Call next"),
+        ActRecall => ("重呼", "Recall"),
+        ActNoShow => ("过号", "No-show"),
+        ActStart => ("开始办理", "Start"),
+        ActFinish => ("办结", "Finish"),
+        ActTransfer => ("转移", "Transfer"),
+        ActPause => ("暂停", "Pause"),
+        ActResume => ("恢复", "Resume"),
+        ActClose => ("签退", "Sign off"),
+        HandledBusiness => ("实际办理业务", "Business handled"),
+        Confirm => ("确定", "Confirm"),
+        Cancel => ("取消", "Cancel"),
+        TransferTo => ("转至业务", "To business"),
+        TransferCounter => ("或转至窗口（可选）", "Or to counter (optional)"),
+        TransferFront => ("排到队首", "Put at the front"),
+        PauseReason => ("暂停原因", "Reason for the pause"),
+        ReasonLunch => ("午休", "Lunch break"),
+        ReasonHandover => ("交接班", "Shift handover"),
+        ReasonAway => ("临时离开", "Away briefly"),
+        ReasonFault => ("设备故障", "Equipment fault"),
+        Waiting => ("等候", "Waiting"),
+        LongestWait => ("最长等待", "Longest wait"),
+        EstWait => ("预计等待", "Est. wait"),
+        MyToday => ("我的今日", "My day"),
+        Served => ("已服务", "Served"),
+        AvgHandle => ("平均办理", "Avg. handling"),
+        AvgScore => ("平均评分", "Avg. score"),
+        Satisfaction => ("满意率", "Satisfied"),
+        QueuesTitle => ("各业务排队", "Queues"),
+        CountersTitle => ("窗口状态", "Counters"),
+        TodayTitle => ("今日服务", "Today"),
+        Business => ("业务", "Business"),
+        Rated => ("已评价", "Rated"),
+        NoData => ("—", "—"),
+        Live => ("实时", "Live"),
+        PrioVip => ("重要客户", "Important"),
+        PrioGreen => ("绿色通道", "Green channel"),
+        PrioAppointment => ("预约", "Appointment"),
+        PrioNormal => ("普通", "Normal"),
     }
 }
 
@@ -108,6 +202,35 @@ pub fn text(locale: Locale, t: T) -> &'static str {
         Locale::ZhCn => zh,
         Locale::En => en,
     }
+}
+
+/// "3 号窗口" / "Counter 3".
+pub fn counter_label(locale: Locale, n: u16) -> String {
+    match locale {
+        Locale::ZhCn => format!("{n} 号窗口"),
+        Locale::En => format!("Counter {n}"),
+    }
+}
+
+/// A duration as people say it: "3 分 20 秒" / "3 min 20 s".
+pub fn duration(locale: Locale, secs: u32) -> String {
+    let (m, s) = (secs / 60, secs % 60);
+    match (locale, m) {
+        (Locale::ZhCn, 0) => format!("{s} 秒"),
+        (Locale::ZhCn, _) => format!("{m} 分 {s:02} 秒"),
+        (Locale::En, 0) => format!("{s} s"),
+        (Locale::En, _) => format!("{m} min {s:02} s"),
+    }
+}
+
+pub fn priority_text(code: &str) -> Option<T> {
+    Some(match code {
+        "vip" => T::PrioVip,
+        "green" => T::PrioGreen,
+        "appointment" => T::PrioAppointment,
+        "normal" => T::PrioNormal,
+        _ => return None,
+    })
 }
 
 pub fn role_text(role: domain::Role) -> T {

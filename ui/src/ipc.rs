@@ -9,6 +9,20 @@ use wasm_bindgen::prelude::*;
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], catch, js_name = invoke)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], catch, js_name = listen)]
+    fn tauri_listen(event: &str, handler: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Calls `on_event` for every live event of the hall, for the life of the page.
+pub fn listen_hall_events(on_event: impl Fn() + 'static) {
+    if !has_backend() {
+        return;
+    }
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| on_event());
+    let _ = tauri_listen(ipc::cmd::HALL_EVENT, handler.as_ref().unchecked_ref());
+    // The listener lives as long as the page; so does its closure.
+    handler.forget();
 }
 
 /// Calls `cmd` with its single argument `req`.

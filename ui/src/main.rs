@@ -2,11 +2,13 @@
 
 mod account;
 mod app;
+mod board;
 mod i18n;
 mod ipc;
 mod login;
 mod roles;
 mod shell;
+mod workbench;
 
 fn main() {
     console_error_panic_hook::set_once();

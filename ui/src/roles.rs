@@ -1,7 +1,9 @@
 //! Each role's pages: which ones it has, in what order, and what they show.
 
 use crate::account::AccountPage;
+use crate::board::Board;
 use crate::i18n::{role_text, text, use_i18n, T};
+use crate::workbench::Workbench;
 use domain::Role;
 use ipc::SessionView;
 use leptos::prelude::*;
@@ -46,12 +48,8 @@ pub fn pages(role: Role) -> &'static [Page] {
 
 pub fn render(page: Page, session: &SessionView) -> AnyView {
     match page {
-        Page::Workbench => {
-            view! { <Home session=session.clone() page status=T::ClerkPending /> }.into_any()
-        }
-        Page::HallBoard => {
-            view! { <Home session=session.clone() page status=T::SupervisorPending /> }.into_any()
-        }
+        Page::Workbench => view! { <Workbench /> }.into_any(),
+        Page::HallBoard => view! { <Board /> }.into_any(),
         Page::EmergencyOverview => {
             view! { <Home session=session.clone() page status=T::EmergencyPending /> }.into_any()
         }

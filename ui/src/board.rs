@@ -1,0 +1,125 @@
+//! The supervisor's live hall board: queues per business, every counter, today's service.
+
+use crate::app::HallTick;
+use crate::i18n::{counter_label, duration, text, use_i18n, T};
+use crate::ipc::call0;
+use crate::roles::format_time;
+use crate::workbench::figures_view;
+use ipc::hall::BoardView;
+use ipc::{cmd, ApiError, Locale};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+#[component]
+pub fn Board() -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = expect_context::<HallTick>().0;
+    let board = RwSignal::new(None::<BoardView>);
+    let error = RwSignal::new(None::<ApiError>);
+    let refresh = move || {
+        spawn_local(async move {
+            match call0::<BoardView>(cmd::HALL_BOARD).await {
+                Ok(b) => {
+                    board.set(Some(b));
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        })
+    };
+    Effect::new(move |_| {
+        tick.get();
+        refresh();
+    });
+    // Waits grow by themselves: refresh every few seconds too.
+    if let Ok(handle) = set_interval_with_handle(refresh, Duration::from_secs(5)) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let queues =
+        move || {
+            let locale = i18n.locale.get();
+            board.get().map(|b| {
+                b.businesses
+                .into_iter()
+                .map(|x| {
+                    let name = if locale == Locale::ZhCn { x.name_zh } else { x.name_en };
+                    let busy = x.longest_wait_secs >= 15 * 60;
+                    view! {
+                        <tr data-code=x.code.to_string() class:alert=busy>
+                            <td><span class="code-chip">{x.code.to_string()}</span>" "{name}</td>
+                            <td class="num waiting">{x.waiting}</td>
+                            <td class="num">{duration(locale, x.longest_wait_secs)}</td>
+                            <td class="num">{duration(locale, x.estimated_wait_secs)}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()
+            })
+        };
+    let counters = move || {
+        let locale = i18n.locale.get();
+        board.get().map(|b| {
+            b.counters
+                .into_iter()
+                .map(|c| {
+                    let status = match c.status.as_str() {
+                        "open" => T::StatusOpen,
+                        "paused" => T::StatusPaused,
+                        _ => T::StatusClosed,
+                    };
+                    let serving = c.current.map(|t| {
+                        let stage = if t.stage == "serving" { T::StageServing } else { T::StageCalled };
+                        view! {
+                            <div class="counter-ticket">{t.no.to_string()}</div>
+                            <div class="muted small">{text(locale, stage)} " · " {format_time(t.since)}</div>
+                        }
+                    });
+                    view! {
+                        <div class="counter-card" data-counter=c.no.get() data-status=c.status.clone()>
+                            <div class="counter-card-head">
+                                <span class="counter-card-no">{counter_label(locale, c.no.get())}</span>
+                                <span class="status-pill">{text(locale, status)}</span>
+                            </div>
+                            <div class="counter-staff">{c.staff_name.clone().unwrap_or_default()}</div>
+                            {serving}
+                            <div class="muted small">{c.reason.clone()}</div>
+                        </div>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let today = move || {
+        let locale = i18n.locale.get();
+        board
+            .get()
+            .map(|b| figures_view(locale, &b.today, "hall-figures"))
+    };
+
+    view! {
+        <h1 class="page-title" id="page-title">{i18n.t(T::NavHallBoard)} <span class="live-dot">{i18n.t(T::Live)}</span></h1>
+        <p class="error banner" role="alert">{move || error.get().map(|e| e.text(i18n.locale.get()))}</p>
+        <div class="board-grid">
+            <section class="card">
+                <h2>{i18n.t(T::QueuesTitle)}</h2>
+                <table class="grid-table" id="queues">
+                    <thead><tr>
+                        <th>{i18n.t(T::Business)}</th><th>{i18n.t(T::Waiting)}</th>
+                        <th>{i18n.t(T::LongestWait)}</th><th>{i18n.t(T::EstWait)}</th>
+                    </tr></thead>
+                    <tbody>{queues}</tbody>
+                </table>
+            </section>
+            <section class="card">
+                <h2>{i18n.t(T::TodayTitle)}</h2>
+                {today}
+            </section>
+        </div>
+        <section class="card">
+            <h2>{i18n.t(T::CountersTitle)}</h2>
+            <div class="counter-cards" id="counters">{counters}</div>
+        </section>
+    }
+}

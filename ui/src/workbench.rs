@@ -1,0 +1,504 @@
+//! The clerk's workbench: sign in at a counter, call, serve, finish, transfer, pause: all by F-keys.
+
+use crate::app::HallTick;
+use crate::i18n::{counter_label, duration, priority_text, text, use_i18n, T};
+use crate::ipc::{call, call0};
+use crate::roles::format_time;
+use ipc::hall::{BoardView, BusinessBoard, CurrentTicket, MeView};
+use ipc::{cmd, ApiError, CounterAct, CounterAction, Locale};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// A question the clerk answers before an action goes out.
+#[derive(Clone, Copy, PartialEq)]
+enum Dialog {
+    Finish,
+    Transfer,
+    Pause,
+}
+
+#[derive(Clone, Copy)]
+struct Ctx {
+    me: RwSignal<Option<MeView>>,
+    board: RwSignal<Option<BoardView>>,
+    error: RwSignal<Option<ApiError>>,
+    busy: RwSignal<bool>,
+    dialog: RwSignal<Option<Dialog>>,
+}
+
+impl Ctx {
+    fn refresh(self) {
+        spawn_local(async move {
+            match call0::<MeView>(cmd::MY_COUNTER).await {
+                Ok(me) => self.me.set(Some(me)),
+                Err(e) => self.error.set(Some(e)),
+            }
+            if let Ok(b) = call0::<BoardView>(cmd::HALL_BOARD).await {
+                self.board.set(Some(b));
+            }
+        });
+    }
+
+    fn counter(self) -> Option<u16> {
+        self.me.with_untracked(|m| {
+            m.as_ref()
+                .and_then(|m| m.counter.as_ref())
+                .map(|c| c.no.get())
+        })
+    }
+
+    fn current(self) -> Option<CurrentTicket> {
+        self.me.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.counter.as_ref())
+                .and_then(|c| c.current.clone())
+        })
+    }
+
+    fn status(self) -> String {
+        self.me.with(|m| {
+            m.as_ref()
+                .and_then(|m| m.counter.as_ref())
+                .map(|c| c.status.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Sends an action for `counter`; on success the live event refreshes the view.
+    fn act_at(self, counter: u16, action: CounterAction) {
+        if self.busy.get_untracked() {
+            return;
+        }
+        self.busy.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            let result = call::<_, ()>(cmd::COUNTER_ACT, CounterAct { counter, action }).await;
+            self.busy.set(false);
+            match result {
+                Ok(()) => {
+                    self.dialog.set(None);
+                    self.refresh();
+                }
+                Err(e) => self.error.set(Some(e)),
+            }
+        });
+    }
+
+    fn act(self, action: CounterAction) {
+        if let Some(counter) = self.counter() {
+            self.act_at(counter, action);
+        }
+    }
+
+    fn business_name(self, locale: Locale, code: queue::BusinessCode) -> String {
+        self.board.with(|b| {
+            b.as_ref()
+                .and_then(|b| b.businesses.iter().find(|x| x.code == code))
+                .map(|x| {
+                    if locale == Locale::ZhCn {
+                        x.name_zh.clone()
+                    } else {
+                        x.name_en.clone()
+                    }
+                })
+                .unwrap_or_else(|| code.to_string())
+        })
+    }
+}
+
+#[component]
+pub fn Workbench() -> impl IntoView {
+    let i18n = use_i18n();
+    let tick = expect_context::<HallTick>().0;
+    let ctx = Ctx {
+        me: RwSignal::new(None),
+        board: RwSignal::new(None),
+        error: RwSignal::new(None),
+        busy: RwSignal::new(false),
+        dialog: RwSignal::new(None),
+    };
+    Effect::new(move |_| {
+        tick.get();
+        ctx.refresh();
+    });
+
+    // F1 call next · F2 recall · F3 no-show · F4 start · F5 finish · F6 transfer · F7 pause/resume · F9 sign off.
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let key = ev.key();
+        if !key.starts_with('F') || key.len() > 3 {
+            if key == "Escape" {
+                ctx.dialog.set(None);
+            }
+            return;
+        }
+        ev.prevent_default();
+        if ctx.dialog.get_untracked().is_some() || ctx.counter().is_none() {
+            return;
+        }
+        let current = ctx.current();
+        let stage = current.as_ref().map(|c| c.stage.clone());
+        match key.as_str() {
+            "F1" if current.is_none() => ctx.act(CounterAction::CallNext),
+            "F2" if stage.as_deref() == Some("called") => ctx.act(CounterAction::Recall),
+            "F3" if stage.as_deref() == Some("called") => ctx.act(CounterAction::NoShow),
+            "F4" if stage.as_deref() == Some("called") => ctx.act(CounterAction::Start),
+            "F5" if stage.as_deref() == Some("serving") => ctx.dialog.set(Some(Dialog::Finish)),
+            "F6" if current.is_some() => ctx.dialog.set(Some(Dialog::Transfer)),
+            "F7" if ctx.status() == "paused" => ctx.act(CounterAction::Resume),
+            "F7" if current.is_none() => ctx.dialog.set(Some(Dialog::Pause)),
+            "F9" if current.is_none() => ctx.act(CounterAction::Close),
+            _ => {}
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    let body = move || {
+        let signed_in = ctx.me.with(|m| m.as_ref().map(|m| m.counter.is_some()));
+        match signed_in {
+            None => view! { <p class="muted">{i18n.t(T::Loading)}</p> }.into_any(),
+            Some(false) => view! { <CounterPicker ctx /> }.into_any(),
+            Some(true) => view! { <Desk ctx /> }.into_any(),
+        }
+    };
+
+    view! {
+        <h1 class="page-title" id="page-title">{i18n.t(T::NavWorkbench)}</h1>
+        <p class="error banner" role="alert" id="wb-error">
+            {move || ctx.error.get().map(|e| e.text(i18n.locale.get()))}
+        </p>
+        {body}
+    }
+}
+
+/// Not signed in at a counter yet: type its number or pick a free one.
+#[component]
+fn CounterPicker(ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let number = RwSignal::new(String::new());
+    let input = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = input.get() {
+            let _ = el.focus();
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match number.get_untracked().trim().parse::<u16>() {
+            Ok(n) => ctx.act_at(n, CounterAction::Open),
+            Err(_) => ctx
+                .error
+                .set(Some(ApiError::new(ipc::ErrorCode::UnknownCounter))),
+        }
+    };
+    let free = move || {
+        let locale = i18n.locale.get();
+        ctx.board.get().map(|b| {
+            b.counters
+                .into_iter()
+                .map(|c| {
+                    let n = c.no.get();
+                    let taken = c.status != "closed";
+                    let who = c.staff_name.clone().unwrap_or_default();
+                    view! {
+                        <button type="button" class="counter-pick" data-counter=n prop:disabled=taken
+                            on:click=move |_| ctx.act_at(n, CounterAction::Open)>
+                            <span class="counter-pick-no">{counter_label(locale, n)}</span>
+                            <span class="muted">{if taken { who } else { text(locale, T::StatusClosed).to_owned() }}</span>
+                        </button>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="card narrow">
+            <h2>{i18n.t(T::WbSignInTitle)}</h2>
+            <p class="hint">{i18n.t(T::WbSignInHint)}</p>
+            <form id="counter-form" class="inline-form" on:submit=submit>
+                <label for="counter-no">{i18n.t(T::CounterNo)}</label>
+                <input id="counter-no" type="text" inputmode="numeric" maxlength="3" node_ref=input
+                    prop:value=move || number.get() on:input=move |ev| number.set(event_target_value(&ev)) />
+                <button type="submit" class="primary">{i18n.t(T::SignInCounter)}</button>
+            </form>
+        </section>
+        <div class="counter-picks">{free}</div>
+    }
+}
+
+/// Signed in: the current customer, the actions, the waiting lines and the clerk's own day.
+#[component]
+fn Desk(ctx: Ctx) -> impl IntoView {
+    let i18n = use_i18n();
+    let header = move || {
+        let locale = i18n.locale.get();
+        ctx.me.get().and_then(|m| m.counter).map(|c| {
+            let status = match c.status.as_str() {
+                "open" => T::StatusOpen,
+                "paused" => T::StatusPaused,
+                _ => T::StatusClosed,
+            };
+            let reason = c.reason.map(|r| format!(" · {r}")).unwrap_or_default();
+            view! {
+                <div class="counter-head" data-status=c.status.clone()>
+                    <span class="counter-no" id="my-counter">{counter_label(locale, c.no.get())}</span>
+                    <span class="status-pill">{text(locale, status)}{reason}</span>
+                </div>
+            }
+        })
+    };
+    let current = move || {
+        let locale = i18n.locale.get();
+        match ctx.current() {
+            None => {
+                view! { <p class="no-customer" id="no-customer">{text(locale, T::NoCustomer)}</p> }
+                    .into_any()
+            }
+            Some(t) => {
+                let stage = if t.stage == "serving" {
+                    T::StageServing
+                } else {
+                    T::StageCalled
+                };
+                let prio = priority_text(&t.priority)
+                    .map(|p| text(locale, p))
+                    .unwrap_or_default();
+                let recalls = (t.recalls > 0).then(|| format!(" ×{}", t.recalls + 1));
+                view! {
+                    <div class="ticket-now" data-stage=t.stage.clone()>
+                        <div class="ticket-no-big" id="current-ticket">{t.no.to_string()}</div>
+                        <div class="ticket-facts">
+                            <div class="ticket-business">{ctx.business_name(locale, t.business)}</div>
+                            <div><span class="badge" data-priority=t.priority.clone()>{prio}</span></div>
+                            <div class="muted">{text(locale, stage)}{recalls} " · " {text(locale, T::Since)} " " {format_time(t.since)}</div>
+                            <div class="muted">{t.customer.clone().map(|c| format!("{} {c}", text(locale, T::Customer)))}</div>
+                        </div>
+                    </div>
+                }
+                .into_any()
+            }
+        }
+    };
+    let actions = move || {
+        let locale = i18n.locale.get();
+        let cur = ctx.current();
+        let stage = cur.as_ref().map(|c| c.stage.clone());
+        let called = stage.as_deref() == Some("called");
+        let paused = ctx.status() == "paused";
+        let idle = cur.is_none();
+        let button = move |key: &'static str,
+                           label: T,
+                           enabled: bool,
+                           id: &'static str,
+                           run: Box<dyn Fn() + Send + Sync>| {
+            view! {
+                <button type="button" class="action" id=id prop:disabled=move || !enabled || ctx.busy.get() on:click=move |_| run()>
+                    <kbd>{key}</kbd>
+                    <span>{text(locale, label)}</span>
+                </button>
+            }
+        };
+        view! {
+            <div class="actions">
+                {button("F1", T::ActCallNext, idle && !paused, "act-call-next", Box::new(move || ctx.act(CounterAction::CallNext)))}
+                {button("F2", T::ActRecall, called, "act-recall", Box::new(move || ctx.act(CounterAction::Recall)))}
+                {button("F3", T::ActNoShow, called, "act-no-show", Box::new(move || ctx.act(CounterAction::NoShow)))}
+                {button("F4", T::ActStart, called, "act-start", Box::new(move || ctx.act(CounterAction::Start)))}
+                {button("F5", T::ActFinish, stage.as_deref() == Some("serving"), "act-finish", Box::new(move || ctx.dialog.set(Some(Dialog::Finish))))}
+                {button("F6", T::ActTransfer, !idle, "act-transfer", Box::new(move || ctx.dialog.set(Some(Dialog::Transfer))))}
+                {if paused {
+                    button("F7", T::ActResume, true, "act-resume", Box::new(move || ctx.act(CounterAction::Resume)))
+                } else {
+                    button("F7", T::ActPause, idle, "act-pause", Box::new(move || ctx.dialog.set(Some(Dialog::Pause))))
+                }}
+                {button("F9", T::ActClose, idle, "act-close", Box::new(move || ctx.act(CounterAction::Close)))}
+            </div>
+        }
+    };
+    let waiting = move || {
+        let locale = i18n.locale.get();
+        ctx.me.get().map(|m| rows(locale, m.waiting))
+    };
+    let figures = move || {
+        let locale = i18n.locale.get();
+        ctx.me
+            .get()
+            .map(|m| figures_view(locale, &m.figures, "my-figures"))
+    };
+    view! {
+        {header}
+        <div class="wb-grid">
+            <section class="card current-card">
+                <h2>{i18n.t(T::CurrentCustomer)}</h2>
+                {current}
+                {actions}
+            </section>
+            <div class="wb-side">
+                <section class="card">
+                    <h2>{i18n.t(T::QueuesTitle)}</h2>
+                    <table class="grid-table" id="my-queues">
+                        <thead><tr><th>{i18n.t(T::Business)}</th><th>{i18n.t(T::Waiting)}</th><th>{i18n.t(T::LongestWait)}</th></tr></thead>
+                        <tbody>{waiting}</tbody>
+                    </table>
+                </section>
+                <section class="card">
+                    <h2>{i18n.t(T::MyToday)}</h2>
+                    {figures}
+                </section>
+            </div>
+        </div>
+        {move || ctx.dialog.get().map(|d| view! { <DialogView ctx dialog=d /> })}
+    }
+}
+
+fn rows(locale: Locale, list: Vec<BusinessBoard>) -> impl IntoView {
+    list.into_iter()
+        .map(|b| {
+            let name = if locale == Locale::ZhCn {
+                b.name_zh
+            } else {
+                b.name_en
+            };
+            view! {
+                <tr data-code=b.code.to_string()>
+                    <td><span class="code-chip">{b.code.to_string()}</span>" "{name}</td>
+                    <td class="num waiting">{b.waiting}</td>
+                    <td class="num">{duration(locale, b.longest_wait_secs)}</td>
+                </tr>
+            }
+        })
+        .collect_view()
+}
+
+/// Served, handling time and satisfaction.
+pub fn figures_view(locale: Locale, f: &ipc::hall::Figures, id: &'static str) -> impl IntoView {
+    let none = text(locale, T::NoData).to_owned();
+    let score = f
+        .avg_score
+        .map(|s| format!("{s:.1}"))
+        .unwrap_or_else(|| none.clone());
+    let pct = f.satisfaction_pct.map(|p| format!("{p}%")).unwrap_or(none);
+    view! {
+        <dl class="figures" id=id>
+            <div><dt>{text(locale, T::Served)}</dt><dd class="served">{f.served}</dd></div>
+            <div><dt>{text(locale, T::AvgHandle)}</dt><dd>{duration(locale, f.avg_handle_secs)}</dd></div>
+            <div><dt>{text(locale, T::AvgScore)}</dt><dd class="score">{score}</dd></div>
+            <div><dt>{text(locale, T::Satisfaction)}</dt><dd>{pct}<small>{format!(" ({} {})", f.rated, text(locale, T::Rated))}</small></dd></div>
+        </dl>
+    }
+}
+
+/// Finish (with the business actually handled), transfer, or pause with a reason.
+#[component]
+fn DialogView(ctx: Ctx, dialog: Dialog) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.locale.get_untracked();
+    let current = ctx.current();
+    let business = RwSignal::new(
+        current
+            .as_ref()
+            .map(|c| c.business.to_string())
+            .unwrap_or_default(),
+    );
+    let counter = RwSignal::new(String::new());
+    let front = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let first = NodeRef::<html::Select>::new();
+    let reason_ref = NodeRef::<html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(el) = first.get() {
+            let _ = el.focus();
+        }
+        if let Some(el) = reason_ref.get() {
+            let _ = el.focus();
+        }
+    });
+    let options = move || {
+        ctx.board.with_untracked(|b| {
+            b.as_ref()
+                .map(|b| b.businesses.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|x| {
+                    let code = x.code.to_string();
+                    let name = if locale == Locale::ZhCn { x.name_zh } else { x.name_en };
+                    let selected = code == business.get_untracked();
+                    view! { <option value=code.clone() selected=selected>{format!("{code} {name}")}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let action = match dialog {
+            Dialog::Finish => CounterAction::Finish {
+                handled: Some(business.get_untracked()),
+            },
+            Dialog::Transfer => {
+                let to_counter = counter.get_untracked().trim().parse::<u16>().ok();
+                let same = current.as_ref().map(|c| c.business.to_string())
+                    == Some(business.get_untracked());
+                CounterAction::Transfer {
+                    to_business: (!same || to_counter.is_none()).then(|| business.get_untracked()),
+                    to_counter,
+                    front: front.get_untracked(),
+                }
+            }
+            Dialog::Pause => CounterAction::Pause {
+                reason: reason.get_untracked(),
+            },
+        };
+        ctx.act(action);
+    };
+    let title = match dialog {
+        Dialog::Finish => T::ActFinish,
+        Dialog::Transfer => T::ActTransfer,
+        Dialog::Pause => T::ActPause,
+    };
+    let fields = match dialog {
+        Dialog::Finish => view! {
+            <label for="dlg-business">{text(locale, T::HandledBusiness)}</label>
+            <select id="dlg-business" node_ref=first on:change=move |ev| business.set(event_target_value(&ev))>{options}</select>
+        }
+        .into_any(),
+        Dialog::Transfer => view! {
+            <label for="dlg-business">{text(locale, T::TransferTo)}</label>
+            <select id="dlg-business" node_ref=first on:change=move |ev| business.set(event_target_value(&ev))>{options}</select>
+            <label for="dlg-counter">{text(locale, T::TransferCounter)}</label>
+            <input id="dlg-counter" type="text" inputmode="numeric" maxlength="3"
+                on:input=move |ev| counter.set(event_target_value(&ev)) />
+            <label class="check"><input type="checkbox" id="dlg-front" on:change=move |ev| front.set(event_target_checked(&ev)) />
+                {text(locale, T::TransferFront)}</label>
+        }
+        .into_any(),
+        Dialog::Pause => {
+            let presets = [T::ReasonLunch, T::ReasonHandover, T::ReasonAway, T::ReasonFault]
+                .into_iter()
+                .map(|r| {
+                    let label = text(locale, r);
+                    view! { <button type="button" class="chip" on:click=move |_| reason.set(label.to_owned())>{label}</button> }
+                })
+                .collect_view();
+            view! {
+                <label for="dlg-reason">{text(locale, T::PauseReason)}</label>
+                <div class="chips">{presets}</div>
+                <input id="dlg-reason" type="text" maxlength="40" node_ref=reason_ref
+                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="overlay" on:click=move |_| ctx.dialog.set(None)>
+            <form class="dialog card" id="dialog" on:submit=submit on:click=|ev| ev.stop_propagation()>
+                <h2>{text(locale, title)}</h2>
+                {fields}
+                <p class="error" role="alert">{move || ctx.error.get().map(|e| e.text(i18n.locale.get()))}</p>
+                <div class="dialog-buttons">
+                    <button type="button" class="ghost" on:click=move |_| ctx.dialog.set(None)>{text(locale, T::Cancel)} " (Esc)"</button>
+                    <button type="submit" class="primary" id="dlg-confirm">{text(locale, T::Confirm)} " (Enter)"</button>
+                </div>
+            </form>
+        </div>
+    }
+}
