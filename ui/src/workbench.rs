@@ -428,8 +428,7 @@ fn DialogView(ctx: Ctx, dialog: Dialog) -> impl IntoView {
                 .collect_view()
         })
     };
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let confirm = move || {
         let action = match dialog {
             Dialog::Finish => CounterAction::Finish {
                 handled: Some(business.get_untracked()),
@@ -449,6 +448,21 @@ fn DialogView(ctx: Ctx, dialog: Dialog) -> impl IntoView {
             },
         };
         ctx.act(action);
+    };
+    let confirm_submit = confirm.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        confirm_submit();
+    };
+    // Enter confirms from anywhere in the dialog, a drop-down list included.
+    let enter = move |ev: leptos::ev::KeyboardEvent| {
+        let on_select = event_target::<web_sys::Element>(&ev)
+            .tag_name()
+            .eq_ignore_ascii_case("select");
+        if ev.key() == "Enter" && on_select {
+            ev.prevent_default();
+            confirm();
+        }
     };
     let title = match dialog {
         Dialog::Finish => T::ActFinish,
@@ -490,7 +504,7 @@ fn DialogView(ctx: Ctx, dialog: Dialog) -> impl IntoView {
     };
     view! {
         <div class="overlay" on:click=move |_| ctx.dialog.set(None)>
-            <form class="dialog card" id="dialog" on:submit=submit on:click=|ev| ev.stop_propagation()>
+            <form class="dialog card" id="dialog" on:submit=submit on:keydown=enter on:click=|ev| ev.stop_propagation()>
                 <h2>{text(locale, title)}</h2>
                 {fields}
                 <p class="error" role="alert">{move || ctx.error.get().map(|e| e.text(i18n.locale.get()))}</p>

@@ -38,6 +38,9 @@ pub const WINDOW_PACKAGES: &[&str] = &[
     "at-spi2-core",
     "dbus-x11",
     "imagemagick",
+    // Hall devices (kiosk, call display, pad) are web pages tested in Chromium.
+    "chromium",
+    "chromium-driver",
 ];
 
 /// What a command is about to do, deciding what it needs.

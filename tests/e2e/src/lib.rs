@@ -44,6 +44,29 @@ impl App {
         Self::launch_in(tempfile::tempdir()?).await
     }
 
+    /// The address of the hall node this app hosts (written by the app at start).
+    pub async fn hall_addr(&self) -> Result<String> {
+        let file = self.data.path().join("app").join("hall-node.addr");
+        for _ in 0..100 {
+            if let Ok(addr) = std::fs::read_to_string(&file) {
+                return Ok(addr.trim().to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(format!("{} was not written", file.display()).into())
+    }
+
+    /// The demo devices' tokens of the hosted hall node, by name (`kiosk`, `display`, `pad-1`…).
+    pub async fn device_tokens(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
+        let store = store::Store::open(&self.data.path().join("app").join("hall.db")).await?;
+        let json = store
+            .setting("demo_device_tokens")
+            .await?
+            .ok_or("the hall has no demo devices")?;
+        store.close().await;
+        Ok(serde_json::from_str(&json)?)
+    }
+
     /// Closes the app and starts it again on the same data.
     pub async fn relaunch(self) -> Result<Self> {
         let mut this = self;
@@ -73,6 +96,8 @@ impl App {
             ])
             // The app and its webview keep everything inside the temp dir.
             .env("YYT_DATA_DIR", xdg("app"))
+            // The hosted hall node takes any free port, so runs never collide.
+            .env("YYT_HALL_LISTEN", "127.0.0.1:0")
             .env("XDG_DATA_HOME", xdg("share"))
             .env("XDG_CONFIG_HOME", xdg("config"))
             .env("XDG_CACHE_HOME", xdg("cache"))
@@ -293,4 +318,110 @@ async fn wait_for_port(port: u16) -> Result {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     Err(format!("tauri-driver did not listen on port {port} within 15 s").into())
+}
+
+/// Headless Chromium (Debian's, driven by its chromedriver): the hall's device screens.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// Opens `url` in a fresh headless Chromium window of `width`×`height`.
+    pub async fn open(url: &str, width: u32, height: u32) -> Result<Self> {
+        let port = free_port()?;
+        let driver =
+            Command::new(std::env::var_os("CHROMEDRIVER").unwrap_or_else(|| "chromedriver".into()))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .map_err(|e| {
+                    format!("starting chromedriver (Debian package chromium-driver): {e}")
+                })?;
+        let mut guard = DriverGuard(Some(driver));
+        wait_for_port(port).await?;
+        let profile = tempfile::tempdir()?;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--autoplay-policy=no-user-gesture-required", "--lang=zh-CN",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await?;
+        client.goto(url).await?;
+        Ok(Self {
+            client,
+            driver: guard.0.take().expect("driver is held"),
+            _profile: profile,
+        })
+    }
+
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .map_err(|e| format!("waiting for `{css}`: {e}"))?)
+    }
+
+    /// Waits until the element at `css` shows text containing `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let last = match self.client.find(Locator::Css(css)).await {
+                Ok(el) => el.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if last.contains(needle) {
+                return Ok(last);
+            }
+            if Instant::now() > deadline {
+                return Err(
+                    format!("`{css}` shows {last:?}, expected it to contain {needle:?}").into(),
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = std::env::var_os("YYT_SCREENSHOT_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(std::env::temp_dir);
+        std::fs::create_dir_all(&dir)?;
+        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
+            .await
+            .map_err(|_| "the screenshot did not come back within 30 s")??;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn close(mut self) -> Result {
+        let closed = self.client.clone().close().await;
+        stop(&mut self.driver);
+        closed?;
+        Ok(())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        stop(&mut self.driver);
+    }
 }

@@ -175,3 +175,114 @@ async fn english_keyboard_only_and_password_change() -> Result {
     app.wait_text("#page-title", "Counter workbench").await?;
     app.close().await
 }
+
+const F1: &str = "\u{E031}";
+const F4: &str = "\u{E034}";
+const F5: &str = "\u{E035}";
+
+/// Presses a key where the clerk's focus is: the page itself.
+async fn press(app: &App, key: &str) -> Result {
+    let body = app.find("body").await?;
+    body.send_keys(key).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_from_kiosk_to_counter_to_display_to_pad() -> Result {
+    use e2e::Browser;
+    let app = App::launch().await?;
+    app.find("#login-form").await?;
+    let hall = app.hall_addr().await?;
+    let tokens = app.device_tokens().await?;
+    let token = |name: &str| tokens[name].as_str().unwrap_or_default().to_owned();
+
+    // The clerk signs in and takes counter 1, keyboard only.
+    sign_in(&app, "1001", "demo-1001").await?;
+    app.find("#counter-form").await?;
+    app.keys(&format!("1{ENTER}")).await?;
+    app.wait_text("#my-counter", "1 号窗口").await?;
+    app.wait_text("#no-customer", "按 F1 叫号").await?;
+
+    // The display and the pad at counter 1 are on; a customer takes a ticket at the kiosk.
+    let display = Browser::open(
+        &format!("http://{hall}/display?token={}", token("display")),
+        1920,
+        1080,
+    )
+    .await?;
+    display.find("#current-no").await?;
+    let pad = Browser::open(
+        &format!("http://{hall}/pad?token={}", token("pad-1")),
+        1024,
+        600,
+    )
+    .await?;
+    pad.find("#idle").await?;
+    let kiosk = Browser::open(
+        &format!("http://{hall}/kiosk?token={}", token("kiosk")),
+        1280,
+        800,
+    )
+    .await?;
+    kiosk
+        .find("button.business[data-code='A']")
+        .await?
+        .click()
+        .await?;
+    let no = kiosk.wait_text("#ticket-no", "A").await?;
+    assert_eq!(no.trim(), "A001");
+    kiosk.wait_text("#ticket-ahead", "0").await?;
+    kiosk.screenshot("device-kiosk-ticket").await?;
+
+    // F1 calls it at the counter; the display shows and announces it.
+    app.wait_text("#my-queues tr[data-code='A'] .waiting", "1")
+        .await?;
+    press(&app, F1).await?;
+    app.wait_text("#current-ticket", "A001").await?;
+    display.wait_text("#current-no", "A001").await?;
+    display.wait_text("#current-counter", "1").await?;
+    let spoken: serde_json::Value = display
+        .client
+        .execute("return window.__announcements || []", vec![])
+        .await?;
+    assert!(
+        spoken.to_string().contains("请 A 零 零 一 号 到 1 号窗口"),
+        "announced {spoken}"
+    );
+    display.screenshot("device-display").await?;
+    app.screenshot("workbench-called").await?;
+
+    // F4 starts, F5 finishes (the dialog proposes the ticket's business; Enter confirms).
+    press(&app, F4).await?;
+    app.find(".ticket-now[data-stage='serving']").await?;
+    press(&app, F5).await?;
+    app.find("#dialog").await?;
+    app.keys(ENTER).await?;
+    app.wait_text("#no-customer", "F1").await?;
+
+    // The pad asks this customer about this clerk; five stars.
+    pad.wait_text("#clerk-name", "李静").await?;
+    pad.screenshot("device-pad").await?;
+    pad.find("button.score[data-score='5']")
+        .await?
+        .click()
+        .await?;
+    pad.wait_text("#thanks", "感谢").await?;
+
+    // The clerk's own figures and the supervisor's board show it.
+    app.wait_text("#my-figures .served", "1").await?;
+    app.wait_text("#my-figures .score", "5.0").await?;
+    app.screenshot("workbench").await?;
+    app.click("#sign-out").await?;
+    sign_in(&app, "2001", "demo-2001").await?;
+    app.wait_text("#hall-figures .served", "1").await?;
+    app.wait_text("#hall-figures", "100%").await?;
+    app.wait_text("#counters [data-counter='1']", "李静")
+        .await?;
+    app.screenshot("board").await?;
+
+    for b in [kiosk, display, pad] {
+        b.close().await?;
+    }
+    app.close().await
+}
