@@ -26,6 +26,8 @@ pub const HALL_URL_ENV: &str = "YYT_HALL_URL";
 pub const HALL_LISTEN_ENV: &str = "YYT_HALL_LISTEN";
 /// The hosted node's address is written here in the data dir, for devices and tools.
 pub const HALL_ADDR_FILE: &str = "hall-node.addr";
+/// Run the hall simulator in a hosted demo hall at this speed (simulated seconds per second).
+pub const DEMO_SIM_ENV: &str = "YYT_DEMO_SIM";
 
 /// Receives every live event of the hall while someone is signed in.
 pub type Notify = Arc<dyn Fn(WireEvent) + Send + Sync>;
@@ -82,6 +84,17 @@ impl Desk {
                 .map_err(|e| e.to_string())?,
         };
         let _ = std::fs::write(dir.join(HALL_ADDR_FILE), running.addr.to_string());
+        if let Some(speed) = std::env::var(DEMO_SIM_ENV)
+            .ok()
+            .and_then(|s| s.parse::<f64>().ok())
+        {
+            // The task runs for the life of the app.
+            if let Err(e) =
+                hall_node::sim::run_demo(&running, speed.clamp(1.0, 1000.0), now_ms() as u64).await
+            {
+                eprintln!("the demo simulation cannot start: {e}");
+            }
+        }
         Ok(Self::remote(
             format!("http://{}", running.addr),
             Some(running),

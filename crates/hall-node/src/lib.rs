@@ -9,6 +9,7 @@ pub mod clock;
 mod driver;
 pub mod error;
 mod http;
+pub mod sim;
 mod views;
 
 use clock::Clock;

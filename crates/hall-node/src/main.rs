@@ -9,9 +9,10 @@ const USAGE: &str = "usage: hall-node [--db PATH] [--listen ADDR] [--demo] [--ut
   --db PATH               the hall's SQLite database (default: hall.db)
   --listen ADDR           address to serve on (default: 127.0.0.1:7400)
   --demo                  seed the demo hall, accounts and devices into an empty database
-  --utc-offset-minutes N  the hall's time zone (default: 480, China Standard Time)";
+  --utc-offset-minutes N  the hall's time zone (default: 480, China Standard Time)
+  --simulate SPEED        with --demo: simulated customers and clerks, SPEED simulated seconds per second";
 
-fn parse() -> Result<Options, String> {
+fn parse() -> Result<(Options, Option<f64>), String> {
     let mut opts = Options {
         db: PathBuf::from("hall.db"),
         listen: "127.0.0.1:7400".parse().expect("valid default"),
@@ -19,6 +20,7 @@ fn parse() -> Result<Options, String> {
         demo: false,
         queue: queue::QueueConfig::demo(),
     };
+    let mut simulate = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -35,16 +37,28 @@ fn parse() -> Result<Options, String> {
                     .map_err(|e| format!("--utc-offset-minutes: {e}"))?
             }
             "--demo" => opts.demo = true,
+            "--simulate" => {
+                let speed: f64 = value("--simulate")?
+                    .parse()
+                    .map_err(|e| format!("--simulate: {e}"))?;
+                if !(speed > 0.0 && speed <= 1000.0) {
+                    return Err("--simulate takes a speed from 0 to 1000".into());
+                }
+                simulate = Some(speed);
+            }
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
     }
-    Ok(opts)
+    if simulate.is_some() && !opts.demo {
+        return Err("--simulate needs --demo".into());
+    }
+    Ok((opts, simulate))
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let opts = match parse() {
+    let (opts, simulate) = match parse() {
         Ok(o) => o,
         Err(msg) => {
             if !msg.is_empty() {
@@ -68,6 +82,16 @@ async fn main() -> ExitCode {
             println!("  {name}: {url}");
         }
     }
+    let _sim = match simulate {
+        Some(speed) => match hall_node::sim::run_demo(&running, speed, 7).await {
+            Ok(task) => Some(task),
+            Err(e) => {
+                eprintln!("hall-node: the simulation cannot start: {e}");
+                None
+            }
+        },
+        None => None,
+    };
     let stop = async {
         let mut term =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();

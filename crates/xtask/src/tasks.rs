@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 /// Feature that makes the app serve the built UI from inside the binary.
 const APP_FEATURES: &str = "yyt-desktop/custom-protocol";
 const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
+/// The demo hall's simulated customers and clerks run this many times faster than life.
+const DEMO_SPEED: &str = "20";
 
 struct Ctx {
     root: PathBuf,
@@ -267,7 +269,7 @@ pub fn demo() -> Result {
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     if has_display {
         let mut c = ctx.cmd(&app);
-        c.env("YYT_DATA_DIR", &data);
+        c.env("YYT_DATA_DIR", &data).env("YYT_DEMO_SIM", DEMO_SPEED);
         return run("the desktop app", &mut c);
     }
     let shots = ctx.screenshots();
@@ -286,7 +288,8 @@ pub fn demo() -> Result {
     let mut c = ctx.cmd("xvfb-run");
     c.args(["-a", "-s", XVFB_SCREEN, "sh", "-c", &script])
         .arg(&app)
-        .env("YYT_DATA_DIR", &data);
+        .env("YYT_DATA_DIR", &data)
+        .env("YYT_DEMO_SIM", DEMO_SPEED);
     run("the desktop app under Xvfb", &mut c)?;
     if !shot.exists() {
         return fail("the screenshot was not written; see the output above");

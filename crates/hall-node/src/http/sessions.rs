@@ -58,6 +58,11 @@ async fn sign_in(
         .store
         .open_session(&account.staff_no, now, SESSION_MS)
         .await?;
+    // Boards and pads show names; an account added since start is learned here.
+    s.names
+        .write()
+        .await
+        .insert(account.staff_no.clone(), account.name.as_str().to_owned());
     Ok(Json(SessionReply {
         token,
         staff_no: account.staff_no,
