@@ -8,7 +8,8 @@ usage: cargo xtask <command>
 
   demo     build and open the suite on its embedded default with demo data
   test     install what is missing, then run every check and test (CI runs this)
-  bench    `bench startup`: the desktop app's start-up and memory; `bench queue`: engine ops/s
+  bench    `bench startup`: app start-up and memory; `bench queue`: engine ops/s;
+           `bench hall`: the hall node under 100 counters
   tidy     check layering and file headers only
   setup    install the build and test tools only
 ";

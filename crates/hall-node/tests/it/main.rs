@@ -3,6 +3,7 @@
 use ipc::hall::*;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 use store::hall::DeviceKind;
@@ -667,8 +668,10 @@ where
     ws.next().await.and_then(Result::ok)
 }
 
-/// Starts the real `hall-node` binary; returns the child, its address and the kiosk token.
-fn spawn_binary(db: &std::path::Path) -> (std::process::Child, SocketAddr, String) {
+/// Starts the real `hall-node` binary; returns the child, its address and the device tokens by name.
+fn spawn_binary(
+    db: &std::path::Path,
+) -> (std::process::Child, SocketAddr, HashMap<String, String>) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hall-node"))
         .args(["--demo", "--listen", "127.0.0.1:0", "--db"])
@@ -679,29 +682,51 @@ fn spawn_binary(db: &std::path::Path) -> (std::process::Child, SocketAddr, Strin
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let addr: SocketAddr = first.rsplit("http://").next().unwrap().parse().unwrap();
-    let mut kiosk = String::new();
+    let mut tokens = HashMap::new();
     for line in lines.by_ref().take(8) {
         let line = line.unwrap();
-        if let Some(url) = line.trim().strip_prefix("kiosk: ") {
-            kiosk = url.rsplit("token=").next().unwrap().to_owned();
+        if let Some((name, url)) = line.trim().split_once(": ") {
+            tokens.insert(
+                name.to_owned(),
+                url.rsplit("token=").next().unwrap().to_owned(),
+            );
         }
     }
     std::thread::spawn(move || for _ in lines {});
-    (child, addr, kiosk)
+    (child, addr, tokens)
 }
 
 #[tokio::test]
 async fn kill_9_under_load_loses_no_acknowledged_ticket_or_rating() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hall.db");
-    let (mut child, addr, kiosk) = spawn_binary(&db);
+    let (mut child, addr, tokens) = spawn_binary(&db);
+    let (kiosk, pad) = (tokens["kiosk"].clone(), tokens["pad-1"].clone());
     let base = format!("http://{addr}");
     let http = Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();
+    let login: Value = http
+        .post(format!("{base}/api/v1/sessions"))
+        .json(&json!({"staff_no": "1001", "password": "demo-1001"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let clerk = login["token"].as_str().unwrap().to_owned();
+    http.post(format!("{base}/api/v1/counters/1/open"))
+        .bearer_auth(&clerk)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+
     let acked = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
-    // Eight kiosks issue as fast as they can; the node is killed mid-stream.
+    let rated = std::sync::Arc::new(std::sync::Mutex::new(Vec::<(u64, u8)>::new()));
+    // Eight kiosks issue as fast as they can…
     let mut load = Vec::new();
     for _ in 0..8 {
         let (http, base, kiosk, acked) = (http.clone(), base.clone(), kiosk.clone(), acked.clone());
@@ -726,20 +751,71 @@ async fn kill_9_under_load_loses_no_acknowledged_ticket_or_rating() {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    child.kill().unwrap(); // SIGKILL
+    // …while the clerk at counter 1 serves and the pad rates every service.
+    {
+        let (http, base, rated) = (http.clone(), base.clone(), rated.clone());
+        load.push(tokio::spawn(async move {
+            let post = |path: String, token: String, body: Value| {
+                let http = http.clone();
+                async move { http.post(path).bearer_auth(token).json(&body).send().await }
+            };
+            for i in 0..10_000u64 {
+                let mut done = None;
+                for op in ["call-next", "start", "finish"] {
+                    match post(
+                        format!("{base}/api/v1/counters/1/{op}"),
+                        clerk.clone(),
+                        json!({}),
+                    )
+                    .await
+                    {
+                        Ok(r) if r.status() == StatusCode::OK => {
+                            done = Some(r.json::<Value>().await.unwrap())
+                        }
+                        Ok(_) => continue,
+                        Err(_) => return,
+                    }
+                }
+                let Some(ticket) = done.and_then(|d| d["events"][0]["ticket"].as_u64()) else {
+                    continue;
+                };
+                let score = (i % 5 + 1) as u8;
+                match post(
+                    format!("{base}/api/v1/ratings"),
+                    pad.clone(),
+                    json!({"ticket": ticket, "score": score}),
+                )
+                .await
+                {
+                    Ok(r) if r.status() == StatusCode::CREATED => {
+                        rated.lock().unwrap().push((ticket, score))
+                    }
+                    Ok(_) => {}
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    child.kill().unwrap(); // SIGKILL, mid-stream
     child.wait().unwrap();
     for l in load {
         let _ = l.await;
     }
     let acked = acked.lock().unwrap().clone();
+    let rated = rated.lock().unwrap().clone();
     assert!(
         acked.len() > 50,
         "the load did not get going: {} tickets",
         acked.len()
     );
+    assert!(
+        rated.len() > 5,
+        "the clerk did not get going: {} ratings",
+        rated.len()
+    );
 
-    let (mut child, addr, kiosk) = spawn_binary(&db);
+    let (mut child, addr, tokens) = spawn_binary(&db);
     let base = format!("http://{addr}");
     let login: Value = http
         .post(format!("{base}/api/v1/sessions"))
@@ -768,10 +844,17 @@ async fn kill_9_under_load_loses_no_acknowledged_ticket_or_rating() {
         lost.len(),
         &lost[..lost.len().min(5)]
     );
+    for (ticket, score) in &rated {
+        let row = rows
+            .iter()
+            .find(|r| r.id == *ticket)
+            .expect("a rated ticket is stored");
+        assert_eq!(row.score, Some(*score), "the rating of {} was lost", row.no);
+    }
     // No number is issued twice: the next one comes after everything stored.
     let next: Value = http
         .post(format!("{base}/api/v1/tickets"))
-        .bearer_auth(&kiosk)
+        .bearer_auth(&tokens["kiosk"])
         .json(&json!({"business": "A"}))
         .send()
         .await
@@ -782,6 +865,11 @@ async fn kill_9_under_load_loses_no_acknowledged_ticket_or_rating() {
     let next_no = next["ticket"]["no"].as_str().unwrap().to_owned();
     assert!(!stored.contains(&next_no), "{next_no} was issued again");
     assert_eq!(next_no[1..].parse::<usize>().unwrap(), rows.len() + 1);
+    eprintln!(
+        "kill -9: {} tickets and {} ratings acknowledged before the kill, all recovered",
+        acked.len(),
+        rated.len()
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 }
