@@ -370,33 +370,12 @@ impl Browser {
     }
 
     pub async fn find(&self, css: &str) -> Result<Element> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(WAIT)
-            .for_element(Locator::Css(css))
-            .await
-            .map_err(|e| format!("waiting for `{css}`: {e}"))?)
+        find(&self.client, css).await
     }
 
     /// Waits until the element at `css` shows text containing `needle`.
     pub async fn wait_text(&self, css: &str, needle: &str) -> Result<String> {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let last = match self.client.find(Locator::Css(css)).await {
-                Ok(el) => el.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            if last.contains(needle) {
-                return Ok(last);
-            }
-            if Instant::now() > deadline {
-                return Err(
-                    format!("`{css}` shows {last:?}, expected it to contain {needle:?}").into(),
-                );
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        wait_text(&self.client, css, needle).await
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
@@ -423,5 +402,35 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         stop(&mut self.driver);
+    }
+}
+
+/// Waits for an element to appear.
+async fn find(client: &Client, css: &str) -> Result<Element> {
+    Ok(client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .map_err(|e| format!("waiting for `{css}`: {e}"))?)
+}
+
+/// Waits until the element at `css` shows text containing `needle`; returns the text.
+async fn wait_text(client: &Client, css: &str, needle: &str) -> Result<String> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let last = match client.find(Locator::Css(css)).await {
+            Ok(el) => el.text().await.unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if last.contains(needle) {
+            return Ok(last);
+        }
+        if Instant::now() > deadline {
+            return Err(
+                format!("`{css}` shows {last:?}, expected it to contain {needle:?}").into(),
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
