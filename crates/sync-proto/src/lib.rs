@@ -1,0 +1,26 @@
+//! Replication between the nodes of the tree (desktop → hall node → province), as pure state machines.
+//!
+//! Every edge speaks the same protocol:
+//! - **up**: a node keeps a change log (written in the same transaction as
+//!   the change) numbered 1, 2, 3… per origin; it uploads contiguous batches;
+//!   the receiver applies each sequence number once and acknowledges how far
+//!   it got, so a retried, duplicated or reordered batch is harmless and an
+//!   interrupted upload resumes where the acknowledgement stopped;
+//! - **down**: records the upper node owns are pulled page by page from a
+//!   cursor, so a download resumes too;
+//! - every message carries the protocol version; an outdated node gets
+//!   "update required", never misread data;
+//! - timestamps are hybrid logical clocks; a peer whose clock is off by more
+//!   than the tolerance is refused, not silently misordered.
+//!
+//! Nothing here does IO or reads a clock: time is an argument.
+
+mod hlc;
+mod merge;
+mod session;
+mod wire;
+
+pub use hlc::{Hlc, HlcClock, SkewError};
+pub use merge::{merge_record, FieldOwner, Versioned};
+pub use session::{check_upload, Accepted, NextUpload, Uploader};
+pub use wire::*;

@@ -1,0 +1,110 @@
+//! The messages, versioned: what goes up (changes), what comes down (owned records), and refusals.
+
+use crate::Hlc;
+use serde::{Deserialize, Serialize};
+
+/// The protocol this code speaks.
+pub const PROTOCOL_VERSION: u16 = 1;
+/// The oldest protocol a receiver still accepts.
+pub const MIN_PROTOCOL_VERSION: u16 = 1;
+
+/// One change in a node's log. `seq` runs 1, 2, 3… per origin with no gaps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    pub seq: u64,
+    pub hlc: Hlc,
+    /// What kind of record: `ticket`, `service`, `rating`, `counter_pause`, …
+    pub kind: String,
+    /// The record's key within its kind, unique within the origin.
+    pub key: String,
+    pub body: serde_json::Value,
+}
+
+/// `POST /sync/v1/upload`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadBatch {
+    pub version: u16,
+    /// The node whose log this is, e.g. `hall:H0101`.
+    pub origin: String,
+    /// The hall the origin belongs to; the receiver checks it against the credential.
+    pub hall: String,
+    /// The sender's wall clock when it sent the batch.
+    pub sent_at_ms: i64,
+    /// Contiguous, ascending.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "snake_case")]
+pub enum UploadReply {
+    /// Everything of `origin` up to and including `applied_through` is stored.
+    Ack {
+        applied_through: u64,
+    },
+    Refused(Refusal),
+}
+
+/// Why a message was not taken. Each has a clear meaning for the sender.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "refusal", rename_all = "snake_case")]
+pub enum Refusal {
+    /// The sender is too old for this receiver: install the update.
+    UpdateRequired { min_version: u16 },
+    /// The sender is newer than this receiver understands.
+    ReceiverTooOld { version: u16 },
+    /// The batch claims a hall the credential does not cover.
+    WrongHall,
+    /// Changes are missing before this batch: send again from `expected`.
+    Gap { expected: u64 },
+    /// The sender's clock is off by more than the tolerance.
+    ClockSkew { skew_ms: i64 },
+    /// The batch contradicts itself (non-contiguous, empty key…).
+    Malformed { reason: String },
+}
+
+/// `GET /sync/v1/pull?since=…`: records the upper node owns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullRequest {
+    pub version: u16,
+    pub node: String,
+    pub since: u64,
+    pub sent_at_ms: i64,
+}
+
+/// One record owned by the upper node (staff, counters, business types, plans…).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnedRecord {
+    /// Position in the owner's feed; pulls resume after it.
+    pub cursor: u64,
+    pub kind: String,
+    pub key: String,
+    pub hlc: Hlc,
+    /// `None` when the record was deleted.
+    pub body: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reply", rename_all = "snake_case")]
+pub enum PullReply {
+    Page {
+        records: Vec<OwnedRecord>,
+        next: u64,
+        more: bool,
+    },
+    Refused(Refusal),
+}
+
+/// The version check every receiver makes first.
+pub fn check_version(version: u16) -> Result<(), Refusal> {
+    if version < MIN_PROTOCOL_VERSION {
+        return Err(Refusal::UpdateRequired {
+            min_version: MIN_PROTOCOL_VERSION,
+        });
+    }
+    if version > PROTOCOL_VERSION {
+        return Err(Refusal::ReceiverTooOld {
+            version: PROTOCOL_VERSION,
+        });
+    }
+    Ok(())
+}
