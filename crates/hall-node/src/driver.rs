@@ -15,10 +15,13 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use store::hall::JournalRow;
 use store::Store;
+use sync_proto::HlcClock;
 use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
 
 /// Commands taken into one transaction at most.
 const BATCH: usize = 512;
+/// The clock difference to a peer that replication tolerates.
+const HLC_TOLERANCE_MS: i64 = 5 * 60 * 1000;
 /// Calls the display remembers.
 const RECENT_CALLS: usize = 10;
 
@@ -42,8 +45,22 @@ pub struct Driver {
 
 impl Driver {
     /// Rebuilds today's queue from the journal and starts the writer task.
-    pub async fn start(store: Store, config: QueueConfig, clock: Clock) -> Result<Self, HallError> {
+    /// `node` names this node in replication (`hall:H0101`).
+    pub async fn start(
+        store: Store,
+        config: QueueConfig,
+        clock: Clock,
+        node: String,
+    ) -> Result<Self, HallError> {
         let queue = recover(&store, &config, &clock).await?;
+        let hlc = match store.outbox_head().await? {
+            Some((_, last)) => {
+                let last: sync_proto::Hlc =
+                    serde_json::from_str(&last).map_err(HallError::internal)?;
+                HlcClock::resume(node, HLC_TOLERANCE_MS, &last)
+            }
+            None => HlcClock::new(node, HLC_TOLERANCE_MS),
+        };
         let state = Arc::new(RwLock::new(Shared {
             queue,
             recent_calls: VecDeque::new(),
@@ -55,7 +72,14 @@ impl Driver {
             state,
             events,
         };
-        tokio::spawn(writer(rx, store, config, clock.clone(), driver.clone()));
+        tokio::spawn(writer(
+            rx,
+            store,
+            config,
+            clock.clone(),
+            hlc,
+            driver.clone(),
+        ));
         // Move to today if the journal ended on an earlier day.
         let today = clock.day();
         if driver.state.read().await.queue.day() < today {
@@ -114,6 +138,7 @@ async fn writer(
     store: Store,
     config: QueueConfig,
     clock: Clock,
+    mut hlc: HlcClock,
     driver: Driver,
 ) {
     while let Some(first) = rx.recv().await {
@@ -126,6 +151,7 @@ async fn writer(
         }
         let mut state = driver.state.write().await;
         let mut rows = Vec::new();
+        let mut changes = Vec::new();
         let mut answers = Vec::new();
         let mut rolls = Vec::new();
         for job in batch {
@@ -134,6 +160,12 @@ async fn writer(
                     let now = clock.now();
                     match state.queue.apply(&cmd, now) {
                         Ok(events) => {
+                            changes.extend(crate::changes::of_events(
+                                &state.queue,
+                                &events,
+                                now,
+                                &mut hlc,
+                            ));
                             rows.push(JournalRow {
                                 at_ms: now,
                                 command: serde_json::to_string(&cmd).unwrap_or_default(),
@@ -148,7 +180,7 @@ async fn writer(
         }
         let day = state.queue.day();
         if !rows.is_empty() {
-            if let Err(e) = store.journal_append(day, &rows).await {
+            if let Err(e) = store.journal_append(day, &rows, &changes).await {
                 eprintln!("hall node: journal write failed, rebuilding from the journal: {e}");
                 match recover(&store, &config, &clock).await {
                     Ok(q) => state.queue = q,
@@ -168,7 +200,7 @@ async fn writer(
             let _ = reply.send(result);
         }
         for (day, reply) in rolls {
-            let result = roll(&mut state.queue, &store, &config, &clock, day).await;
+            let result = roll(&mut state.queue, &store, &config, &clock, &mut hlc, day).await;
             if let Ok(events) = &result {
                 all.extend(events.iter().cloned());
             }
@@ -188,6 +220,7 @@ async fn roll(
     store: &Store,
     config: &QueueConfig,
     clock: &Clock,
+    hlc: &mut HlcClock,
     day: u32,
 ) -> Result<Vec<Event>, HallError> {
     if day <= queue.day() {
@@ -201,7 +234,8 @@ async fn roll(
             at_ms: now,
             command: serde_json::to_string(&Command::CloseDay).map_err(HallError::internal)?,
         };
-        store.journal_append(queue.day(), &[row]).await?;
+        let changes = crate::changes::of_events(&closing, &events, now, hlc);
+        store.journal_append(queue.day(), &[row], &changes).await?;
         events
     } else {
         Vec::new()

@@ -5,6 +5,7 @@
 //! ever issued or called twice.
 
 mod auth;
+mod changes;
 pub mod clock;
 mod driver;
 pub mod error;
@@ -85,7 +86,13 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         .into_iter()
         .collect::<HashMap<_, _>>();
     let clock = Clock::new(opts.utc_offset_minutes);
-    let driver = Driver::start(store.clone(), opts.queue.clone(), clock.clone()).await?;
+    let driver = Driver::start(
+        store.clone(),
+        opts.queue.clone(),
+        clock.clone(),
+        format!("hall:{}", hall.code),
+    )
+    .await?;
     let state = AppState {
         store: store.clone(),
         driver,

@@ -5,11 +5,24 @@ use crate::tokens::{new_token, token_hash};
 use crate::{Result, Store, StoreError};
 use domain::{HallCode, Role, StaffName, StaffNo};
 
+/// Rows per INSERT statement (SQLite allows 32,766 bound values).
+const CHUNK: usize = 500;
+
 /// One journaled queue command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JournalRow {
     pub at_ms: i64,
     pub command: String,
+}
+
+/// One replication change, as stored in the outbox (JSON texts kept as they are).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    pub seq: u64,
+    pub hlc: String,
+    pub kind: String,
+    pub key: String,
+    pub body: String,
 }
 
 /// The business day the journal is on, with what it started from.
@@ -81,16 +94,34 @@ impl Store {
         .transpose()
     }
 
-    /// Appends commands of `day` in one transaction: all are durable, or none.
-    pub async fn journal_append(&self, day: u32, rows: &[JournalRow]) -> Result<()> {
+    /// Appends commands of `day` and the replication changes they caused, in one
+    /// transaction: all are durable, or none. (`seq` of `changes` is assigned here.)
+    pub async fn journal_append(
+        &self,
+        day: u32,
+        rows: &[JournalRow],
+        changes: &[OutboxRow],
+    ) -> Result<()> {
+        // One statement per table and chunk: a batch costs a few round trips, not one per row.
         let mut tx = self.pool().begin().await?;
-        for row in rows {
-            sqlx::query("INSERT INTO queue_op (day, at_ms, command) VALUES (?, ?, ?)")
-                .bind(i64::from(day))
-                .bind(row.at_ms)
-                .bind(&row.command)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in rows.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO queue_op (day, at_ms, command) ");
+            q.push_values(chunk, |mut b, row| {
+                b.push_bind(i64::from(day))
+                    .push_bind(row.at_ms)
+                    .push_bind(&row.command);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        for chunk in changes.chunks(CHUNK) {
+            let mut q = sqlx::QueryBuilder::new("INSERT INTO outbox (hlc, kind, key, body) ");
+            q.push_values(chunk, |mut b, c| {
+                b.push_bind(&c.hlc)
+                    .push_bind(&c.kind)
+                    .push_bind(&c.key)
+                    .push_bind(&c.body);
+            });
+            q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -107,6 +138,58 @@ impl Store {
             .into_iter()
             .map(|(at_ms, command)| JournalRow { at_ms, command })
             .collect())
+    }
+
+    /// Outbox rows after `seq`, at most `limit`, in order.
+    pub async fn outbox_after(&self, seq: u64, limit: u32) -> Result<Vec<OutboxRow>> {
+        let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT seq, hlc, kind, key, body FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?",
+        )
+        .bind(seq as i64)
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, hlc, kind, key, body)| OutboxRow {
+                seq: seq as u64,
+                hlc,
+                kind,
+                key,
+                body,
+            })
+            .collect())
+    }
+
+    /// The last outbox row: its sequence number and timestamp.
+    pub async fn outbox_head(&self) -> Result<Option<(u64, String)>> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT seq, hlc FROM outbox ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(row.map(|(seq, hlc)| (seq as u64, hlc)))
+    }
+
+    /// How far `peer` has acknowledged this node's outbox.
+    pub async fn sync_mark(&self, peer: &str) -> Result<u64> {
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT acked_through FROM sync_mark WHERE peer = ?")
+                .bind(peer)
+                .fetch_optional(self.pool())
+                .await?;
+        Ok(v.unwrap_or(0) as u64)
+    }
+
+    pub async fn set_sync_mark(&self, peer: &str, acked_through: u64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sync_mark (peer, acked_through) VALUES (?, ?)
+             ON CONFLICT (peer) DO UPDATE SET acked_through = max(acked_through, excluded.acked_through)",
+        )
+        .bind(peer)
+        .bind(acked_through as i64)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     /// Registers a device and returns its token (shown once, stored hashed).

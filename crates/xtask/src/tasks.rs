@@ -229,6 +229,10 @@ fn run_e2e(ctx: &Ctx, app: &Path, cargo_args: &[&str]) -> Result {
     Ok(())
 }
 
+/// Benchmarks that need nothing but cargo: (name, package, bench target).
+const CARGO_BENCHES: &[(&str, &str, &str)] =
+    &[("queue", "queue", "engine"), ("hall", "hall-node", "load")];
+
 pub fn bench(args: &[String]) -> Result {
     match args.first().map(String::as_str) {
         None | Some("startup") => {
@@ -243,16 +247,24 @@ pub fn bench(args: &[String]) -> Result {
             );
             run_e2e(&ctx, &app, &["bench", "-p", "e2e", "--bench", "startup"])
         }
-        Some("queue") => run(
-            "queue engine benchmark",
-            Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                .current_dir(workspace_root())
-                .env("CARGO_TARGET_DIR", target_dir())
-                .args(["bench", "-p", "queue", "--bench", "engine"]),
-        ),
-        Some(other) => fail(format!(
-            "unknown benchmark {other:?}; known: startup, queue"
-        )),
+        Some(name) => {
+            let Some((package, bench)) = CARGO_BENCHES
+                .iter()
+                .find(|(n, _, _)| *n == name)
+                .map(|(_, p, b)| (p, b))
+            else {
+                return fail(format!(
+                    "unknown benchmark {name:?}; known: startup, queue, hall"
+                ));
+            };
+            run(
+                &format!("benchmark {name}"),
+                Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+                    .current_dir(workspace_root())
+                    .env("CARGO_TARGET_DIR", target_dir())
+                    .args(["bench", "-p", package, "--bench", bench]),
+            )
+        }
     }
 }
 

@@ -873,3 +873,94 @@ async fn kill_9_under_load_loses_no_acknowledged_ticket_or_rating() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[tokio::test]
+async fn every_accepted_change_is_logged_for_replication_and_refusals_log_nothing() {
+    let n = Node::start().await;
+    let clerk = n.login("1001").await;
+    n.counter(&clerk, 1, "open", json!({})).await;
+    let t = n.issue("A").await;
+    for op in ["call-next", "start", "finish"] {
+        assert_eq!(n.counter(&clerk, 1, op, json!({})).await.0, StatusCode::OK);
+    }
+    let (s, _) = n
+        .req(
+            "POST",
+            "/api/v1/ratings",
+            Some(&n.pads[0]),
+            Some(json!({"ticket": t.ticket.id, "score": 5, "reasons": []})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED);
+    n.counter(&clerk, 1, "pause", json!({"reason": "午休"}))
+        .await;
+    // Refused operations leave no trace in the change log.
+    assert_eq!(
+        n.counter(&clerk, 1, "call-next", json!({})).await.0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        n.req(
+            "POST",
+            "/api/v1/tickets",
+            Some(&n.kiosk),
+            Some(json!({"business": "Q"}))
+        )
+        .await
+        .0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    let rows = n.running.store.outbox_after(0, 100).await.unwrap();
+    let kinds: Vec<&str> = rows.iter().map(|r| r.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "counter_event",
+            "ticket",
+            "ticket",
+            "ticket",
+            "ticket",
+            "ticket",
+            "counter_event"
+        ]
+    );
+    assert_eq!(
+        rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
+        (1..=7).collect::<Vec<_>>(),
+        "contiguous"
+    );
+    let stamps: Vec<sync_proto::Hlc> = rows
+        .iter()
+        .map(|r| serde_json::from_str(&r.hlc).unwrap())
+        .collect();
+    assert!(
+        stamps.windows(2).all(|w| w[0] < w[1]),
+        "timestamps rise: {stamps:?}"
+    );
+    assert!(stamps.iter().all(|h| h.node == "hall:H0101"));
+    let states: Vec<String> = rows[1..6]
+        .iter()
+        .map(|r| {
+            serde_json::from_str::<Value>(&r.body).unwrap()["ticket"]["state"]["state"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(states, ["waiting", "called", "serving", "done", "done"]);
+    let last: Value = serde_json::from_str(&rows[5].body).unwrap();
+    assert_eq!(
+        last["ticket"]["state"]["rating"]["score"], 5,
+        "the rating travels with its ticket"
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.kind != "ticket" || r.key == t.ticket.id.to_string()));
+    let pause: Value = serde_json::from_str(&rows[6].body).unwrap();
+    assert_eq!(
+        (pause["event"].as_str(), pause["reason"].as_str()),
+        (Some("paused"), Some("午休"))
+    );
+    n.running.stop().await;
+}
