@@ -52,6 +52,7 @@ pub enum T {
     StatusClosed,
     CurrentCustomer,
     NoCustomer,
+    PausedHint,
     StageCalled,
     StageServing,
     Since,
@@ -149,6 +150,10 @@ fn pair(t: T) -> (&'static str, &'static str) {
         StatusPaused => ("暂停", "Paused"),
         StatusClosed => ("未开启", "Closed"),
         CurrentCustomer => ("当前客户", "Current customer"),
+        PausedHint => (
+            "窗口已暂停，不会叫号。按 F7 恢复服务。",
+            "The counter is paused and calls nobody. Press F7 to resume.",
+        ),
         NoCustomer => ("暂无客户。按 F1 叫号。", "No customer. Press F1 to call the next one."),
         StageCalled => ("已呼叫，等待客户到窗口", "Called; waiting for the customer"),
         StageServing => ("办理中", "Serving"),

@@ -251,7 +251,12 @@ fn Desk(ctx: Ctx) -> impl IntoView {
         let locale = i18n.locale.get();
         match ctx.current() {
             None => {
-                view! { <p class="no-customer" id="no-customer">{text(locale, T::NoCustomer)}</p> }
+                let hint = if ctx.status() == "paused" {
+                    T::PausedHint
+                } else {
+                    T::NoCustomer
+                };
+                view! { <p class="no-customer" id="no-customer">{text(locale, hint)}</p> }
                     .into_any()
             }
             Some(t) => {

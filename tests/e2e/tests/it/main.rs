@@ -286,3 +286,90 @@ async fn a_customer_from_kiosk_to_counter_to_display_to_pad() -> Result {
     }
     app.close().await
 }
+
+const F6: &str = "\u{E036}";
+const F7: &str = "\u{E037}";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_clerk_transfers_and_pauses_from_the_keyboard() -> Result {
+    use e2e::Browser;
+    let app = App::launch().await?;
+    app.find("#login-form").await?;
+    let hall = app.hall_addr().await?;
+    let tokens = app.device_tokens().await?;
+    let kiosk_token = tokens["kiosk"].as_str().unwrap_or_default().to_owned();
+    sign_in(&app, "1002", "demo-1002").await?;
+    app.find("#counter-form").await?;
+    app.keys(&format!("2{ENTER}")).await?;
+    app.wait_text("#my-counter", "2 号窗口").await?;
+
+    // Two customers for bill payment.
+    let kiosk = Browser::open(
+        &format!("http://{hall}/kiosk?token={kiosk_token}"),
+        1280,
+        800,
+    )
+    .await?;
+    for expected in ["A001", "A002"] {
+        kiosk
+            .find("button.business[data-code='A']")
+            .await?
+            .click()
+            .await?;
+        kiosk.wait_text("#ticket-no", expected).await?;
+        kiosk.find("#done").await?.click().await?;
+        kiosk.find("button.business[data-code='A']").await?;
+    }
+    kiosk.close().await?;
+
+    // A001 actually wants advice: F6, choose C, Enter. It waits in C, keeping its place.
+    app.wait_text("#my-queues tr[data-code='A'] .waiting", "2")
+        .await?;
+    press(&app, F1).await?;
+    app.wait_text("#current-ticket", "A001").await?;
+    press(&app, F6).await?;
+    app.find("#dialog").await?;
+    app.find("#dlg-business option[value='C']")
+        .await?
+        .click()
+        .await?;
+    app.screenshot("workbench-transfer").await?;
+    app.keys(ENTER).await?;
+    app.wait_text("#no-customer", "F1").await?;
+    app.wait_text("#my-queues tr[data-code='C'] .waiting", "1")
+        .await?;
+    app.wait_text("#my-queues tr[data-code='A'] .waiting", "1")
+        .await?;
+
+    // The transferred customer arrived first, so F1 calls A001 again, now for C.
+    press(&app, F1).await?;
+    app.wait_text("#current-ticket", "A001").await?;
+    app.wait_text(".ticket-business", "查询咨询").await?;
+    press(&app, F4).await?;
+    app.find(".ticket-now[data-stage='serving']").await?;
+    press(&app, F5).await?;
+    app.find("#dialog").await?;
+    app.keys(ENTER).await?;
+    app.wait_text("#no-customer", "F1").await?;
+
+    // F7: pause for lunch with a preset reason; the board would show it. F7 again resumes.
+    press(&app, F7).await?;
+    app.find("#dialog").await?;
+    app.click(".chip").await?;
+    app.click("#dlg-confirm").await?;
+    app.wait_text(".counter-head .status-pill", "暂停 · 午休")
+        .await?;
+    app.wait_text("#no-customer", "按 F7 恢复").await?;
+    app.screenshot("workbench-paused").await?;
+    press(&app, F1).await?;
+    assert!(
+        !app.exists("#current-ticket").await,
+        "a paused counter must not call"
+    );
+    press(&app, F7).await?;
+    app.wait_text(".counter-head .status-pill", "服务中")
+        .await?;
+    press(&app, F1).await?;
+    app.wait_text("#current-ticket", "A002").await?;
+    app.close().await
+}
