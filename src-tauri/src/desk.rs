@@ -75,6 +75,7 @@ impl Desk {
             utc_offset_minutes: hall_node::clock::CST_OFFSET_MINUTES,
             demo: true,
             queue: queue::QueueConfig::demo(),
+            province: None,
         };
         let running = match hall_node::start(opts(listen)).await {
             Ok(r) => r,

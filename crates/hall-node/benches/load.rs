@@ -42,6 +42,7 @@ async fn main() {
         utc_offset_minutes: 480,
         demo: true,
         queue: config,
+        province: None,
     };
     // Staff accounts exist before start so the node knows their names.
     {

@@ -11,6 +11,7 @@ mod driver;
 pub mod error;
 mod http;
 pub mod sim;
+pub mod uplink;
 mod views;
 
 use clock::Clock;
@@ -35,6 +36,8 @@ pub struct Options {
     pub demo: bool,
     /// The queue set-up for days this node opens (a day keeps the set-up it opened with).
     pub queue: QueueConfig,
+    /// Where to replicate to; `None` keeps everything local.
+    pub province: Option<uplink::Province>,
 }
 
 #[derive(Clone)]
@@ -101,6 +104,14 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         names: Arc::new(RwLock::new(names)),
         callers: auth::CallerCache::default(),
     };
+    if let Some(province) = opts.province.clone() {
+        tokio::spawn(uplink::run(
+            store.clone(),
+            province,
+            state.hall.code.to_string(),
+            state.clock.clone(),
+        ));
+    }
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .map_err(HallError::internal)?;

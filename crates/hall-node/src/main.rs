@@ -10,7 +10,9 @@ const USAGE: &str = "usage: hall-node [--db PATH] [--listen ADDR] [--demo] [--ut
   --listen ADDR           address to serve on (default: 127.0.0.1:7400)
   --demo                  seed the demo hall, accounts and devices into an empty database
   --utc-offset-minutes N  the hall's time zone (default: 480, China Standard Time)
-  --simulate SPEED        with --demo: simulated customers and clerks, SPEED simulated seconds per second";
+  --simulate SPEED        with --demo: simulated customers and clerks, SPEED simulated seconds per second
+  --province URL --province-token TOKEN
+                          replicate everything the hall produces to the province server at URL";
 
 fn parse() -> Result<(Options, Option<f64>), String> {
     let mut opts = Options {
@@ -19,6 +21,7 @@ fn parse() -> Result<(Options, Option<f64>), String> {
         utc_offset_minutes: CST_OFFSET_MINUTES,
         demo: false,
         queue: queue::QueueConfig::demo(),
+        province: None,
     };
     let mut simulate = None;
     let mut args = std::env::args().skip(1);
@@ -37,6 +40,16 @@ fn parse() -> Result<(Options, Option<f64>), String> {
                     .map_err(|e| format!("--utc-offset-minutes: {e}"))?
             }
             "--demo" => opts.demo = true,
+            "--province" => {
+                let url = value("--province")?;
+                let token = opts.province.take().map(|p| p.token).unwrap_or_default();
+                opts.province = Some(hall_node::uplink::Province { url, token });
+            }
+            "--province-token" => {
+                let token = value("--province-token")?;
+                let url = opts.province.take().map(|p| p.url).unwrap_or_default();
+                opts.province = Some(hall_node::uplink::Province { url, token });
+            }
             "--simulate" => {
                 let speed: f64 = value("--simulate")?
                     .parse()
@@ -49,6 +62,13 @@ fn parse() -> Result<(Options, Option<f64>), String> {
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other:?}")),
         }
+    }
+    if opts
+        .province
+        .as_ref()
+        .is_some_and(|p| p.url.is_empty() || p.token.is_empty())
+    {
+        return Err("--province and --province-token go together".into());
     }
     if simulate.is_some() && !opts.demo {
         return Err("--simulate needs --demo".into());

@@ -14,6 +14,11 @@ pub const IO_FRAMEWORKS: &[&str] = &[
     "tokio", "sqlx", "axum", "hyper", "reqwest", "rusqlite", "tauri", "leptos", "mio",
 ];
 
+/// The province server and the hall/desktop side share only these workspace crates.
+pub const PROVINCE_CRATE: &str = "server";
+pub const HALL_SIDE: &[&str] = &["store", "hall-node", "ipc", "queue", "yyt-desktop", "ui"];
+pub const SHARED_WITH_PROVINCE: &[&str] = &["domain", "sync-proto"];
+
 /// The UI crate and what it must never reach: it talks to the backend only through `ipc`.
 pub const UI_CRATE: &str = "ui";
 pub const UI_FORBIDDEN: &[&str] = &["tauri", "sqlx", "tokio", "axum", "hyper", "store"];
@@ -163,6 +168,33 @@ pub fn layering_problems(meta: &Value) -> Vec<String> {
                     path.join(" -> ")
                 ));
             }
+        }
+    }
+    if let Some(province) = g.member(PROVINCE_CRATE) {
+        for (dep, path) in g.reachable(province) {
+            if g.members.contains(&dep) && !SHARED_WITH_PROVINCE.contains(&g.name(&dep)) {
+                problems.push(format!(
+                    "the province server reaches `{}`: {}; it may share only {}",
+                    g.name(&dep),
+                    path.join(" -> "),
+                    SHARED_WITH_PROVINCE.join(", ")
+                ));
+            }
+        }
+    }
+    for hall_side in HALL_SIDE {
+        let Some(id) = g.member(hall_side) else {
+            continue;
+        };
+        if let Some((_, path)) = g
+            .reachable(id)
+            .into_iter()
+            .find(|(dep, _)| g.name(dep) == PROVINCE_CRATE)
+        {
+            problems.push(format!(
+                "`{hall_side}` reaches the province server: {}",
+                path.join(" -> ")
+            ));
         }
     }
     if let Some(ui) = g.member(UI_CRATE) {

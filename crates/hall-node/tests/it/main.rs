@@ -25,6 +25,7 @@ fn opts(db: std::path::PathBuf) -> hall_node::Options {
         utc_offset_minutes: 480,
         demo: true,
         queue: queue::QueueConfig::demo(),
+        province: None,
     }
 }
 

@@ -115,3 +115,43 @@ fn a_file_without_header_is_caught() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].contains("bad.rs"));
 }
+
+#[test]
+fn the_province_and_the_hall_side_share_only_domain_and_sync_proto() {
+    let m = meta(
+        &["server", "store", "sync-proto", "domain", "hall-node"],
+        &[],
+        &[
+            ("server", "sync-proto", None),
+            ("server", "domain", None),
+            ("server", "store", None),
+            ("hall-node", "server", None),
+        ],
+    );
+    let problems = tidy::layering_problems(&m);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("province server reaches `store`")),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("`hall-node` reaches the province server")),
+        "{problems:?}"
+    );
+    assert!(
+        !problems
+            .iter()
+            .any(|p| p.contains("`sync-proto`") || p.contains("`domain`")),
+        "{problems:?}"
+    );
+    // Test-only dependencies (the province's test starting a hall node) do not count.
+    let m = meta(
+        &["server", "hall-node"],
+        &[],
+        &[("server", "hall-node", Some("dev"))],
+    );
+    assert!(tidy::layering_problems(&m).is_empty());
+}

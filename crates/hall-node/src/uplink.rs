@@ -1,0 +1,102 @@
+//! The hall's uplink: sends the change log to the province, resuming from the last acknowledgement.
+//!
+//! Runs for the life of the node. While the province cannot be reached the
+//! hall serves on and the log grows; when it returns, everything goes up in
+//! batches, each change once (`sync_proto::Uploader` on this side,
+//! `check_upload` on the other).
+
+use std::time::Duration;
+use store::Store;
+use sync_proto::{Change, NextUpload, UploadBatch, UploadReply, Uploader, PROTOCOL_VERSION};
+
+/// Where and as whom this hall uploads.
+#[derive(Debug, Clone)]
+pub struct Province {
+    pub url: String,
+    pub token: String,
+}
+
+/// The mark under which the province's acknowledgement is kept.
+pub const PEER: &str = "province";
+/// Changes per upload.
+const BATCH: u64 = 1_000;
+
+pub async fn run(store: Store, province: Province, hall: String, clock: crate::clock::Clock) {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .unwrap_or_default();
+    let url = format!("{}/sync/v1/upload", province.url.trim_end_matches('/'));
+    let origin = format!("hall:{hall}");
+    let mut up = Uploader::new(store.sync_mark(PEER).await.unwrap_or(0), BATCH);
+    loop {
+        let head = store
+            .outbox_head()
+            .await
+            .ok()
+            .flatten()
+            .map_or(0, |(seq, _)| seq);
+        let (from, to) = match up.next(head) {
+            NextUpload::Send { from, to } => (from, to),
+            _ => {
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                continue;
+            }
+        };
+        let rows = match store.outbox_after(from - 1, (to - from + 1) as u32).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                eprintln!("hall node: reading the change log: {e}");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                continue;
+            }
+        };
+        let changes: Vec<Change> = rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(Change {
+                    seq: r.seq,
+                    hlc: serde_json::from_str(&r.hlc).ok()?,
+                    kind: r.kind,
+                    key: r.key,
+                    body: serde_json::from_str(&r.body).ok()?,
+                })
+            })
+            .collect();
+        let batch = UploadBatch {
+            version: PROTOCOL_VERSION,
+            origin: origin.clone(),
+            hall: hall.clone(),
+            sent_at_ms: clock.now(),
+            changes,
+        };
+        let reply = match http
+            .post(&url)
+            .bearer_auth(&province.token)
+            .json(&batch)
+            .send()
+            .await
+        {
+            Ok(r) => r.json::<UploadReply>().await.ok(),
+            Err(_) => None,
+        };
+        let next = match &reply {
+            Some(reply) => {
+                let next = up.on_reply(reply, head);
+                if matches!(reply, UploadReply::Ack { .. }) {
+                    let _ = store.set_sync_mark(PEER, up.acked()).await;
+                }
+                next
+            }
+            None => up.on_transport_error(),
+        };
+        match next {
+            NextUpload::Wait { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
+            NextUpload::Stop(refusal) => {
+                eprintln!("hall node: the province refuses uploads: {refusal:?}; retrying in 30 s");
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
+            NextUpload::Send { .. } | NextUpload::Idle => {}
+        }
+    }
+}

@@ -1,0 +1,201 @@
+//! `POST /sync/v1/upload` and `GET /sync/v1/status`: halls send their change logs up.
+
+use crate::{now_ms, AppState};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use sync_proto::{check_upload, Hlc, Refusal, UploadBatch, UploadReply};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sync/v1/upload", post(upload))
+        .route("/sync/v1/status", get(status))
+}
+
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The hall whose token the request carries.
+async fn hall_of(s: &AppState, headers: &HeaderMap) -> Option<String> {
+    let token = headers
+        .get("authorization")?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?;
+    sqlx::query_scalar("SELECT code FROM hall WHERE token_sha256 = $1")
+        .bind(token_hash(token.trim()))
+        .fetch_optional(&s.pool)
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Sorts like the timestamp itself.
+fn hlc_key(h: &Hlc) -> String {
+    format!("{:015}:{:010}:{}", h.wall_ms.max(0), h.counter, h.node)
+}
+
+type Answer = (StatusCode, Json<UploadReply>);
+
+fn refuse(status: StatusCode, r: Refusal) -> Answer {
+    (status, Json(UploadReply::Refused(r)))
+}
+
+async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+    let Some(hall) = hall_of(&s, &headers).await else {
+        return refuse(StatusCode::UNAUTHORIZED, Refusal::WrongHall);
+    };
+    let batch: UploadBatch = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                Refusal::Malformed {
+                    reason: e.to_string(),
+                },
+            )
+        }
+    };
+    // A hall uploads only its own log.
+    if !batch.origin.starts_with(&format!("hall:{hall}")) {
+        return refuse(StatusCode::FORBIDDEN, Refusal::WrongHall);
+    }
+    let mark: Option<(String, i64)> =
+        match sqlx::query_as("SELECT hall, applied_through FROM sync_origin WHERE origin = $1")
+            .bind(&batch.origin)
+            .fetch_optional(&s.pool)
+            .await
+        {
+            Ok(m) => m,
+            Err(e) => return internal(e),
+        };
+    let applied = match mark {
+        Some((owner, _)) if owner != hall => {
+            return refuse(StatusCode::FORBIDDEN, Refusal::WrongHall)
+        }
+        Some((_, through)) => through.max(0) as u64,
+        None => 0,
+    };
+    let accepted = match check_upload(&batch, &hall, applied, now_ms(), &s.clock) {
+        Ok(a) => a,
+        Err(r) => {
+            eprintln!("province: refused an upload from {}: {r:?}", batch.origin);
+            return refuse(StatusCode::CONFLICT, r);
+        }
+    };
+    match store(&s, &hall, &batch.origin, &accepted).await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(UploadReply::Ack {
+                applied_through: accepted.applied_through,
+            }),
+        ),
+        Err(e) => internal(e),
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> Answer {
+    eprintln!("province: internal error: {e}");
+    refuse(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Refusal::Malformed {
+            reason: "internal error; try again".into(),
+        },
+    )
+}
+
+/// Stores the new changes and the new mark in one transaction.
+async fn store(
+    s: &AppState,
+    hall: &str,
+    origin: &str,
+    accepted: &sync_proto::Accepted,
+) -> Result<(), sqlx::Error> {
+    let mut tx = s.pool.begin().await?;
+    for c in &accepted.apply {
+        let hlc = hlc_key(&c.hlc);
+        match c.kind.as_str() {
+            "ticket" => {
+                let t = &c.body["ticket"];
+                let field = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                sqlx::query(
+                    "INSERT INTO ticket (hall, id, hlc, day, no, business, state, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                     ON CONFLICT (hall, id) DO UPDATE SET hlc = excluded.hlc, day = excluded.day, no = excluded.no,
+                       business = excluded.business, state = excluded.state, body = excluded.body
+                     WHERE ticket.hlc < excluded.hlc",
+                )
+                .bind(hall)
+                .bind(t["id"].as_i64().unwrap_or(-1))
+                .bind(&hlc)
+                .bind(c.body["day"].as_i64().unwrap_or(0))
+                .bind(field(&t["no"]))
+                .bind(field(&t["business"]))
+                .bind(field(&t["state"]["state"]))
+                .bind(c.body.to_string())
+                .execute(&mut *tx)
+                .await?;
+            }
+            "counter_event" => {
+                sqlx::query("INSERT INTO counter_event (hall, key, hlc, body) VALUES ($1, $2, $3, $4) ON CONFLICT (hall, key) DO NOTHING")
+                    .bind(hall)
+                    .bind(&c.key)
+                    .bind(&hlc)
+                    .bind(c.body.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            // A kind this version does not know yet: acknowledged (the version check guards meaning).
+            _ => {}
+        }
+    }
+    sqlx::query(
+        "INSERT INTO sync_origin (origin, hall, applied_through, last_at_ms) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (origin) DO UPDATE SET applied_through = excluded.applied_through, last_at_ms = excluded.last_at_ms
+         WHERE sync_origin.applied_through <= excluded.applied_through",
+    )
+    .bind(origin)
+    .bind(hall)
+    .bind(accepted.applied_through as i64)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+async fn status(State(s): State<AppState>, headers: HeaderMap) -> (StatusCode, Json<Value>) {
+    let Some(hall) = hall_of(&s, &headers).await else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"code": "unauthorized"})),
+        );
+    };
+    let rows: Result<Vec<(String, i64, i64)>, _> =
+        sqlx::query_as("SELECT origin, applied_through, last_at_ms FROM sync_origin WHERE hall = $1 ORDER BY origin")
+            .bind(&hall)
+            .fetch_all(&s.pool)
+            .await;
+    match rows {
+        Ok(rows) => (
+            StatusCode::OK,
+            Json(json!({
+                "hall": hall,
+                "origins": rows.into_iter().map(|(o, a, l)| json!({"origin": o, "applied_through": a, "last_at_ms": l})).collect::<Vec<_>>()
+            })),
+        ),
+        Err(e) => {
+            eprintln!("province: internal error: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"code": "internal"})),
+            )
+        }
+    }
+}

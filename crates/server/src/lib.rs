@@ -1,0 +1,132 @@
+//! The province server: receives every hall's data over the replication protocol and keeps it queryable.
+//!
+//! Embedded default: a SQLite file; real deployments give a PostgreSQL URL.
+//! The same portable SQL runs on both (sqlx `Any`). This first slice ingests
+//! uploads; the owned-data feed (halls, staff, counters going down) comes next.
+
+mod ingest;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Executor};
+use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+use sync_proto::HlcClock;
+use tokio::sync::oneshot;
+
+/// How far a hall's clock may be from the province's.
+pub const CLOCK_TOLERANCE_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `sqlite://path?mode=rwc` or `postgres://…`.
+    pub db_url: String,
+    pub listen: SocketAddr,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pool: AnyPool,
+    clock: HlcClock,
+}
+
+pub struct Running {
+    pub addr: SocketAddr,
+    pub pool: AnyPool,
+    stop: Option<oneshot::Sender<()>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let _ = (&mut self.server).await;
+        self.pool.close().await;
+    }
+}
+
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Opens the database (creating and migrating it) with durable settings.
+pub async fn connect(db_url: &str) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let sqlite = db_url.starts_with("sqlite:");
+    let pool = AnyPoolOptions::new()
+        .max_connections(if sqlite { 4 } else { 16 })
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if sqlite {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = FULL").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    conn.execute("PRAGMA busy_timeout = 5000").await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(db_url)
+        .await?;
+    sqlx::migrate!("./migrations")
+        .run(&pool)
+        .await
+        .map_err(|e| sqlx::Error::Migrate(Box::new(e)))?;
+    Ok(pool)
+}
+
+pub async fn start(opts: Options) -> Result<Running, String> {
+    let pool = connect(&opts.db_url)
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let state = AppState {
+        pool: pool.clone(),
+        clock: HlcClock::new("province", CLOCK_TOLERANCE_MS),
+    };
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .map_err(|e| format!("listen {}: {e}", opts.listen))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let app = ingest::router().with_state(state);
+    let (stop, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = stopped.await;
+        });
+        if let Err(e) = serve.await {
+            eprintln!("province: server stopped: {e}");
+        }
+    });
+    Ok(Running {
+        addr,
+        pool,
+        stop: Some(stop),
+        server,
+    })
+}
+
+/// Registers a hall and returns its upload token (shown once, stored hashed).
+pub async fn add_hall(pool: &AnyPool, code: &str, name: &str) -> Result<String, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    sqlx::query("INSERT INTO hall (code, name, token_sha256) VALUES ($1, $2, $3)")
+        .bind(code)
+        .bind(name)
+        .bind(ingest::token_hash(&token))
+        .execute(pool)
+        .await?;
+    Ok(token)
+}
+
+/// How many tickets of `hall` the province holds.
+pub async fn ticket_count(pool: &AnyPool, hall: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM ticket WHERE hall = $1")
+        .bind(hall)
+        .fetch_one(pool)
+        .await
+}

@@ -1,0 +1,55 @@
+//! The province server binary: `province-server [--db URL] [--listen ADDR] [--add-hall CODE NAME]`.
+
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let mut db_url = "sqlite://province.db?mode=rwc".to_owned();
+    let mut listen = "127.0.0.1:7500".to_owned();
+    let mut add: Option<(String, String)> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match (a.as_str(), args.next()) {
+            ("--db", Some(v)) => db_url = v,
+            ("--listen", Some(v)) => listen = v,
+            ("--add-hall", Some(code)) => add = Some((code, args.next().unwrap_or_default())),
+            _ => {
+                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--add-hall CODE NAME]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some((code, name)) = add {
+        return match server::connect(&db_url).await {
+            Ok(pool) => match server::add_hall(&pool, &code, &name).await {
+                Ok(token) => {
+                    println!("hall {code} upload token (shown once): {token}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("province-server: cannot add hall {code}: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(e) => {
+                eprintln!("province-server: database: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let Ok(listen) = listen.parse() else {
+        eprintln!("province-server: --listen {listen:?} is not an address");
+        return ExitCode::from(2);
+    };
+    let running = match server::start(server::Options { db_url, listen }).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("province-server: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("province-server listening on http://{}", running.addr);
+    let _ = tokio::signal::ctrl_c().await;
+    running.stop().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,284 @@
+//! Province server tests: a real hall node process replicating to a real province process.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use sync_proto::*;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `province-server` on `port` with its database in `dir`.
+fn province(dir: &std::path::Path, port: u16) -> Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_province-server"))
+        .args([
+            "--db",
+            &format!("sqlite://{}?mode=rwc", dir.join("province.db").display()),
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines.next().unwrap().unwrap().contains("listening"));
+    child
+}
+
+fn add_hall(dir: &std::path::Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_province-server"))
+        .args([
+            "--db",
+            &format!("sqlite://{}?mode=rwc", dir.join("province.db").display()),
+            "--add-hall",
+            "H0101",
+            "城东供电营业厅",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+async fn tickets_at_province(dir: &std::path::Path) -> i64 {
+    let pool = server::connect(&format!(
+        "sqlite://{}?mode=rwc",
+        dir.join("province.db").display()
+    ))
+    .await
+    .unwrap();
+    let n = server::ticket_count(&pool, "H0101").await.unwrap();
+    pool.close().await;
+    n
+}
+
+async fn wait_for(dir: &std::path::Path, n: i64) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let got = tickets_at_province(dir).await;
+        if got == n {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the province has {got} tickets, expected {n}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn store_kind() -> store::hall::DeviceKind {
+    store::hall::DeviceKind::Kiosk
+}
+
+fn kill(child: &mut Child) {
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[tokio::test]
+async fn a_hall_cut_off_from_the_province_catches_up_once_it_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_hall(dir.path());
+    let port = free_port();
+    let mut prov = province(dir.path(), port);
+
+    let hall = hall_node::start(hall_node::Options {
+        db: dir.path().join("hall.db"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        utc_offset_minutes: 480,
+        demo: true,
+        queue: queue::QueueConfig::demo(),
+        province: Some(hall_node::uplink::Province {
+            url: format!("http://127.0.0.1:{port}"),
+            token: token.clone(),
+        }),
+    })
+    .await
+    .unwrap();
+    let addr = hall.addr.to_string();
+    let kiosk = hall
+        .store
+        .add_device("k", store_kind(), None, "kiosk")
+        .await
+        .unwrap();
+    let http = Client::new();
+    let issue = |n: usize| {
+        let (http, addr, kiosk) = (http.clone(), addr.clone(), kiosk.clone());
+        async move {
+            for _ in 0..n {
+                let r = http
+                    .post(format!("http://{addr}/api/v1/tickets"))
+                    .bearer_auth(&kiosk)
+                    .json(&json!({"business": "A"}))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(
+                    r.status(),
+                    StatusCode::CREATED,
+                    "the hall must keep serving"
+                );
+            }
+        }
+    };
+
+    issue(30).await;
+    wait_for(dir.path(), 30).await;
+
+    // The province goes away (killed mid-stream); the hall serves on.
+    kill(&mut prov);
+    issue(200).await;
+    assert_eq!(tickets_at_province(dir.path()).await, 30);
+
+    // It comes back on the same address: everything arrives, once.
+    let mut prov = province(dir.path(), port);
+    wait_for(dir.path(), 230).await;
+    issue(5).await;
+    wait_for(dir.path(), 235).await;
+
+    // The status shows the hall's mark at the end of its log.
+    let status: Value = http
+        .get(format!("http://127.0.0.1:{port}/sync/v1/status"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["origins"][0]["origin"], "hall:H0101");
+    assert_eq!(
+        status["origins"][0]["applied_through"], 235,
+        "one change per issued ticket"
+    );
+    hall.stop().await;
+    kill(&mut prov);
+}
+
+#[tokio::test]
+async fn the_province_refuses_what_it_should() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = add_hall(dir.path());
+    let port = free_port();
+    let mut prov = province(dir.path(), port);
+    let http = Client::new();
+    let url = format!("http://127.0.0.1:{port}/sync/v1/upload");
+    let now = server::now_ms();
+    let change = |seq: u64| Change {
+        seq,
+        hlc: Hlc {
+            wall_ms: now,
+            counter: seq as u32,
+            node: "hall:H0101".into(),
+        },
+        kind: "ticket".into(),
+        key: seq.to_string(),
+        body: json!({"day": 1, "ticket": {"id": seq, "no": format!("A{seq:03}"), "business": "A", "state": {"state": "waiting"}}}),
+    };
+    let batch = |hall: &str, origin: &str, changes: Vec<Change>| UploadBatch {
+        version: PROTOCOL_VERSION,
+        origin: origin.into(),
+        hall: hall.into(),
+        sent_at_ms: now,
+        changes,
+    };
+    let send = |b: UploadBatch, token: String| {
+        let (http, url) = (http.clone(), url.clone());
+        async move {
+            let r = http
+                .post(&url)
+                .bearer_auth(token)
+                .json(&b)
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<UploadReply>().await.unwrap())
+        }
+    };
+
+    let ok = batch("H0101", "hall:H0101", vec![change(1), change(2)]);
+    assert_eq!(
+        send(ok.clone(), token.clone()).await,
+        (StatusCode::OK, UploadReply::Ack { applied_through: 2 })
+    );
+    // The same batch again is applied once.
+    assert_eq!(
+        send(ok.clone(), token.clone()).await,
+        (StatusCode::OK, UploadReply::Ack { applied_through: 2 })
+    );
+    assert_eq!(tickets_at_province(dir.path()).await, 2);
+    // Another hall's data with this hall's credential.
+    let (s, r) = send(batch("H0202", "hall:H0202", vec![change(1)]), token.clone()).await;
+    assert_eq!(
+        (s, r),
+        (
+            StatusCode::FORBIDDEN,
+            UploadReply::Refused(Refusal::WrongHall)
+        )
+    );
+    // No credential.
+    assert_eq!(
+        send(ok.clone(), "forged".into()).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    // A gap, an outdated sender, a skewed clock.
+    let (s, r) = send(batch("H0101", "hall:H0101", vec![change(9)]), token.clone()).await;
+    assert_eq!(
+        (s, r),
+        (
+            StatusCode::CONFLICT,
+            UploadReply::Refused(Refusal::Gap { expected: 3 })
+        )
+    );
+    let mut old = ok.clone();
+    old.version = 0;
+    assert!(matches!(
+        send(old, token.clone()).await.1,
+        UploadReply::Refused(Refusal::UpdateRequired { .. })
+    ));
+    let mut skewed = batch("H0101", "hall:H0101", vec![change(3)]);
+    skewed.sent_at_ms = now + 3_600_000;
+    assert!(matches!(
+        send(skewed, token.clone()).await.1,
+        UploadReply::Refused(Refusal::ClockSkew { .. })
+    ));
+    // A body that is not a batch, and one cut short.
+    let text = serde_json::to_string(&ok).unwrap();
+    let r = http
+        .post(&url)
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(text[..text.len() / 2].to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(matches!(
+        r.json::<UploadReply>().await.unwrap(),
+        UploadReply::Refused(Refusal::Malformed { .. })
+    ));
+    assert_eq!(
+        tickets_at_province(dir.path()).await,
+        2,
+        "nothing refused was stored"
+    );
+    kill(&mut prov);
+}
