@@ -79,6 +79,15 @@ pub async fn connect(db_url: &str) -> Result<AnyPool, sqlx::Error> {
     Ok(pool)
 }
 
+/// A pool on an existing database without migrating it (administration: creating databases).
+pub async fn connect_admin(db_url: &str) -> Result<AnyPool, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(db_url)
+        .await
+}
+
 pub async fn start(opts: Options) -> Result<Running, String> {
     let pool = connect(&opts.db_url)
         .await

@@ -1,5 +1,6 @@
 //! The machinery behind `cargo xtask`: tool installation, build steps, tidy checks.
 
+pub mod postgres;
 pub mod tasks;
 pub mod tidy;
 pub mod toolchain;

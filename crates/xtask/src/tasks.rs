@@ -187,10 +187,11 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
             ]),
         )
     })?;
-    steps.step("unit and integration tests", || {
+    steps.step("unit and integration tests (SQLite and PostgreSQL)", || {
+        let pg = crate::postgres::Postgres::start()?;
         run(
             "cargo test",
-            &mut ctx.cargo(&[
+            ctx.cargo(&[
                 "test",
                 "--workspace",
                 "--exclude",
@@ -199,7 +200,9 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
                 "e2e",
                 "--features",
                 APP_FEATURES,
-            ]),
+            ])
+            .env("YYT_TEST_PG_URL", &pg.url)
+            .env("YYT_REQUIRE_PG", "1"),
         )
     })?;
     let app = ctx.app_binary(false);

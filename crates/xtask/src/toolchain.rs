@@ -43,6 +43,9 @@ pub const WINDOW_PACKAGES: &[&str] = &[
     "chromium-driver",
 ];
 
+/// Services the tests start on loopback: the province's PostgreSQL.
+pub const SERVICE_PACKAGES: &[&str] = &["postgresql"];
+
 /// What a command is about to do, deciding what it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
@@ -62,6 +65,9 @@ pub struct Tools {
 pub fn ensure(need: Need) -> Result<Tools> {
     let mut packages: Vec<&str> = BUILD_PACKAGES.to_vec();
     packages.extend_from_slice(WINDOW_PACKAGES);
+    if need == Need::Test {
+        packages.extend_from_slice(SERVICE_PACKAGES);
+    }
     ensure_apt(&packages)?;
     ensure_npm()?;
     ensure_wasm_target()?;

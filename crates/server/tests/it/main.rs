@@ -7,6 +7,34 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use sync_proto::*;
 
+/// The databases every test runs against: the embedded SQLite default, and
+/// PostgreSQL when the test command started one (`cargo xtask test` does).
+async fn backends(dir: &std::path::Path) -> Vec<String> {
+    let mut urls = vec![format!(
+        "sqlite://{}?mode=rwc",
+        dir.join("province.db").display()
+    )];
+    match std::env::var("YYT_TEST_PG_URL") {
+        Ok(admin) => {
+            let name = format!("province_{}_{}", std::process::id(), server::now_ms());
+            let pool = server::connect_admin(&admin)
+                .await
+                .expect("the test PostgreSQL answers");
+            sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            urls.push(format!("{}/{name}", admin.rsplit_once('/').unwrap().0));
+        }
+        Err(_) => assert!(
+            std::env::var("YYT_REQUIRE_PG").is_err(),
+            "YYT_REQUIRE_PG is set but YYT_TEST_PG_URL is not"
+        ),
+    }
+    urls
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -15,15 +43,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// Starts `province-server` on `port` with its database in `dir`.
-fn province(dir: &std::path::Path, port: u16) -> Child {
+/// Starts `province-server` on `port` with its database at `db`.
+fn province(db: &str, port: u16) -> Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_province-server"))
-        .args([
-            "--db",
-            &format!("sqlite://{}?mode=rwc", dir.join("province.db").display()),
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-        ])
+        .args(["--db", db, "--listen", &format!("127.0.0.1:{port}")])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -32,15 +55,10 @@ fn province(dir: &std::path::Path, port: u16) -> Child {
     child
 }
 
-fn add_hall(dir: &std::path::Path) -> String {
+/// Registers hall H0101 at the province; returns its upload token.
+fn add_hall(db: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_province-server"))
-        .args([
-            "--db",
-            &format!("sqlite://{}?mode=rwc", dir.join("province.db").display()),
-            "--add-hall",
-            "H0101",
-            "城东供电营业厅",
-        ])
+        .args(["--db", db, "--add-hall", "H0101", "城东供电营业厅"])
         .output()
         .unwrap();
     assert!(
@@ -57,22 +75,17 @@ fn add_hall(dir: &std::path::Path) -> String {
         .to_owned()
 }
 
-async fn tickets_at_province(dir: &std::path::Path) -> i64 {
-    let pool = server::connect(&format!(
-        "sqlite://{}?mode=rwc",
-        dir.join("province.db").display()
-    ))
-    .await
-    .unwrap();
+async fn tickets_at_province(db: &str) -> i64 {
+    let pool = server::connect(db).await.unwrap();
     let n = server::ticket_count(&pool, "H0101").await.unwrap();
     pool.close().await;
     n
 }
 
-async fn wait_for(dir: &std::path::Path, n: i64) {
+async fn wait_for(db: &str, n: i64) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let got = tickets_at_province(dir).await;
+        let got = tickets_at_province(db).await;
         if got == n {
             return;
         }
@@ -96,12 +109,20 @@ fn kill(child: &mut Child) {
 #[tokio::test]
 async fn a_hall_cut_off_from_the_province_catches_up_once_it_returns() {
     let dir = tempfile::tempdir().unwrap();
-    let token = add_hall(dir.path());
+    for db in backends(dir.path()).await {
+        catch_up(&db, dir.path()).await;
+    }
+}
+
+async fn catch_up(db: &str, dir: &std::path::Path) {
+    eprintln!("catch-up against {db}");
+    let token = add_hall(db);
     let port = free_port();
-    let mut prov = province(dir.path(), port);
+    let mut prov = province(db, port);
+    let hall_dir = tempfile::tempdir_in(dir).unwrap();
 
     let hall = hall_node::start(hall_node::Options {
-        db: dir.path().join("hall.db"),
+        db: hall_dir.path().join("hall.db"),
         listen: "127.0.0.1:0".parse().unwrap(),
         utc_offset_minutes: 480,
         demo: true,
@@ -141,18 +162,18 @@ async fn a_hall_cut_off_from_the_province_catches_up_once_it_returns() {
     };
 
     issue(30).await;
-    wait_for(dir.path(), 30).await;
+    wait_for(db, 30).await;
 
     // The province goes away (killed mid-stream); the hall serves on.
     kill(&mut prov);
     issue(200).await;
-    assert_eq!(tickets_at_province(dir.path()).await, 30);
+    assert_eq!(tickets_at_province(db).await, 30);
 
     // It comes back on the same address: everything arrives, once.
-    let mut prov = province(dir.path(), port);
-    wait_for(dir.path(), 230).await;
+    let mut prov = province(db, port);
+    wait_for(db, 230).await;
     issue(5).await;
-    wait_for(dir.path(), 235).await;
+    wait_for(db, 235).await;
 
     // The status shows the hall's mark at the end of its log.
     let status: Value = http
@@ -176,9 +197,16 @@ async fn a_hall_cut_off_from_the_province_catches_up_once_it_returns() {
 #[tokio::test]
 async fn the_province_refuses_what_it_should() {
     let dir = tempfile::tempdir().unwrap();
-    let token = add_hall(dir.path());
+    for db in backends(dir.path()).await {
+        refusals(&db).await;
+    }
+}
+
+async fn refusals(db: &str) {
+    eprintln!("refusals against {db}");
+    let token = add_hall(db);
     let port = free_port();
-    let mut prov = province(dir.path(), port);
+    let mut prov = province(db, port);
     let http = Client::new();
     let url = format!("http://127.0.0.1:{port}/sync/v1/upload");
     let now = server::now_ms();
@@ -224,7 +252,7 @@ async fn the_province_refuses_what_it_should() {
         send(ok.clone(), token.clone()).await,
         (StatusCode::OK, UploadReply::Ack { applied_through: 2 })
     );
-    assert_eq!(tickets_at_province(dir.path()).await, 2);
+    assert_eq!(tickets_at_province(db).await, 2);
     // Another hall's data with this hall's credential.
     let (s, r) = send(batch("H0202", "hall:H0202", vec![change(1)]), token.clone()).await;
     assert_eq!(
@@ -276,7 +304,7 @@ async fn the_province_refuses_what_it_should() {
         UploadReply::Refused(Refusal::Malformed { .. })
     ));
     assert_eq!(
-        tickets_at_province(dir.path()).await,
+        tickets_at_province(db).await,
         2,
         "nothing refused was stored"
     );
