@@ -62,12 +62,11 @@ impl Postgres {
         };
         run(
             "initdb",
-            &mut pg
-                .cmd(
-                    "initdb",
-                    &["-U", "yyt", "--auth=trust", "-E", "UTF8", "--no-sync", "-D"],
-                )
-                .arg(pg.data.join("db")),
+            pg.cmd(
+                "initdb",
+                &["-U", "yyt", "--auth=trust", "-E", "UTF8", "--no-sync", "-D"],
+            )
+            .arg(pg.data.join("db")),
         )?;
         let opts = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1",
@@ -75,8 +74,7 @@ impl Postgres {
         );
         run(
             "starting PostgreSQL",
-            &mut pg
-                .cmd("pg_ctl", &["-w", "-l"])
+            pg.cmd("pg_ctl", &["-w", "-l"])
                 .arg(pg.data.join("log"))
                 .arg("-D")
                 .arg(pg.data.join("db"))
