@@ -1,6 +1,6 @@
 //! A private PostgreSQL cluster on a free loopback port for the test run, stopped when dropped.
 
-use crate::{cache_dir, fail, output, run, Result};
+use crate::{fail, output, run, Result};
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -37,7 +37,8 @@ impl Postgres {
         };
         let as_postgres_user =
             output(Command::new("id").arg("-u")).is_some_and(|s| s.trim() == "0");
-        let data = cache_dir().join("pg-test");
+        // Under the temp dir, not the cache: the postgres user must be able to reach it.
+        let data = std::env::temp_dir().join(format!("yyt-pg-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data);
         std::fs::create_dir_all(&data)
             .map_err(|e| crate::Fail(format!("{}: {e}", data.display())))?;
@@ -105,5 +106,6 @@ impl Drop for Postgres {
             .arg(self.data.join("db"))
             .arg("stop")
             .status();
+        let _ = std::fs::remove_dir_all(&self.data);
     }
 }
