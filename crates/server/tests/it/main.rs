@@ -16,7 +16,10 @@ async fn backends(dir: &std::path::Path) -> Vec<String> {
     )];
     match std::env::var("YYT_TEST_PG_URL") {
         Ok(admin) => {
-            let name = format!("province_{}_{}", std::process::id(), server::now_ms());
+            // Tests run in parallel in one process: the counter keeps their databases apart.
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("province_{}_{}_{n}", std::process::id(), server::now_ms());
             let pool = server::connect_admin(&admin)
                 .await
                 .expect("the test PostgreSQL answers");
