@@ -91,6 +91,28 @@ pub fn Board() -> impl IntoView {
                 .collect_view()
         })
     };
+    let sync = move || {
+        let locale = i18n.locale.get();
+        board.get().map(|b| {
+            let s = b.sync;
+            let (state, class) = match (s.configured, s.online) {
+                (false, _) => (T::SyncNotConfigured, "sync-off"),
+                (true, true) => (T::SyncOnline, "sync-online"),
+                (true, false) => (T::SyncOffline, "sync-offline"),
+            };
+            let last = s
+                .last_success_at
+                .map(format_time)
+                .unwrap_or_else(|| text(locale, T::NoData).to_owned());
+            view! {
+                <p class=format!("sync-state {class}") id="sync-state">{text(locale, state)}</p>
+                <dl class="facts">
+                    <dt>{text(locale, T::SyncLast)}</dt><dd>{last}</dd>
+                    <dt>{text(locale, T::SyncWaiting)}</dt><dd id="sync-waiting">{s.waiting}</dd>
+                </dl>
+            }
+        })
+    };
     let today = move || {
         let locale = i18n.locale.get();
         board
@@ -112,10 +134,16 @@ pub fn Board() -> impl IntoView {
                     <tbody>{queues}</tbody>
                 </table>
             </section>
-            <section class="card">
-                <h2>{i18n.t(T::TodayTitle)}</h2>
-                {today}
-            </section>
+            <div class="wb-side">
+                <section class="card">
+                    <h2>{i18n.t(T::TodayTitle)}</h2>
+                    {today}
+                </section>
+                <section class="card">
+                    <h2>{i18n.t(T::SyncTitle)}</h2>
+                    {sync}
+                </section>
+            </div>
         </div>
         <section class="card">
             <h2>{i18n.t(T::CountersTitle)}</h2>

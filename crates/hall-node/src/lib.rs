@@ -48,6 +48,8 @@ pub struct AppState {
     hall: Hall,
     names: Arc<RwLock<views::Names>>,
     callers: auth::CallerCache,
+    /// `None` when no province is configured.
+    link: Option<uplink::SharedLink>,
 }
 
 /// A started hall node.
@@ -103,13 +105,19 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         hall,
         names: Arc::new(RwLock::new(names)),
         callers: auth::CallerCache::default(),
+        link: opts
+            .province
+            .as_ref()
+            .map(|_| uplink::SharedLink::default()),
     };
     if let Some(province) = opts.province.clone() {
+        let link = state.link.clone().unwrap_or_default();
         tokio::spawn(uplink::run(
             store.clone(),
             province,
             state.hall.code.to_string(),
             state.clock.clone(),
+            link,
         ));
     }
     let listener = tokio::net::TcpListener::bind(opts.listen)

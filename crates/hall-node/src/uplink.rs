@@ -16,12 +16,34 @@ pub struct Province {
     pub token: String,
 }
 
+/// What the uplink last saw, shared with the views.
+#[derive(Debug, Clone, Default)]
+pub struct Link {
+    pub online: bool,
+    pub last_success_at: Option<i64>,
+}
+
+pub type SharedLink = std::sync::Arc<std::sync::Mutex<Link>>;
+
 /// The mark under which the province's acknowledgement is kept.
 pub const PEER: &str = "province";
 /// Changes per upload.
 const BATCH: u64 = 1_000;
 
-pub async fn run(store: Store, province: Province, hall: String, clock: crate::clock::Clock) {
+pub async fn run(
+    store: Store,
+    province: Province,
+    hall: String,
+    clock: crate::clock::Clock,
+    link: SharedLink,
+) {
+    let note = |online: bool, success: bool| {
+        let mut l = link.lock().unwrap_or_else(|p| p.into_inner());
+        l.online = online;
+        if success {
+            l.last_success_at = Some(clock.now());
+        }
+    };
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
         .build()
@@ -83,12 +105,17 @@ pub async fn run(store: Store, province: Province, hall: String, clock: crate::c
         let next = match &reply {
             Some(reply) => {
                 let next = up.on_reply(reply, head);
-                if matches!(reply, UploadReply::Ack { .. }) {
+                let acked = matches!(reply, UploadReply::Ack { .. });
+                if acked {
                     let _ = store.set_sync_mark(PEER, up.acked()).await;
                 }
+                note(acked, acked);
                 next
             }
-            None => up.on_transport_error(),
+            None => {
+                note(false, false);
+                up.on_transport_error()
+            }
         };
         match next {
             NextUpload::Wait { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,

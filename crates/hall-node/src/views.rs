@@ -170,6 +170,7 @@ pub fn board(s: &Shared, names: &Names, hall_name: &str, now: i64) -> BoardView 
             .map(|v| counter(v, names))
             .collect(),
         today: figures(s.queue.tickets(), |_| true),
+        sync: SyncStatus::default(),
     }
 }
 

@@ -240,6 +240,20 @@ pub struct BoardView {
     pub businesses: Vec<BusinessBoard>,
     pub counters: Vec<CounterBoard>,
     pub today: Figures,
+    pub sync: SyncStatus,
+}
+
+/// Replication to the province, as a supervisor needs to see it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// A province is configured for this hall.
+    pub configured: bool,
+    /// The last upload attempt reached the province and was accepted.
+    pub online: bool,
+    /// Unix ms of the last accepted upload.
+    pub last_success_at: Option<i64>,
+    /// Changes recorded here and not yet acknowledged by the province.
+    pub waiting: u64,
 }
 
 /// `GET /api/v1/me`: a clerk's counter and own figures.

@@ -6,7 +6,7 @@ use crate::{views, AppState};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use ipc::hall::{BoardView, MeView};
+use ipc::hall::{BoardView, MeView, SyncStatus};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -16,14 +16,28 @@ pub fn router() -> Router<AppState> {
 
 async fn board(State(s): State<AppState>, caller: Caller) -> Result<Json<BoardView>, HallError> {
     caller.staff()?;
+    let sync = sync_status(&s).await?;
     let names = s.names.read().await;
     let state = s.driver.state.read().await;
-    Ok(Json(views::board(
-        &state,
-        &names,
-        &s.hall.name,
-        s.clock.now(),
-    )))
+    let mut board = views::board(&state, &names, &s.hall.name, s.clock.now());
+    board.sync = sync;
+    Ok(Json(board))
+}
+
+/// Replication as the board shows it: the link's last word and what waits in the outbox.
+async fn sync_status(s: &AppState) -> Result<SyncStatus, HallError> {
+    let head = s.store.outbox_head().await?.map_or(0, |(seq, _)| seq);
+    let acked = s.store.sync_mark(crate::uplink::PEER).await?;
+    let link = s
+        .link
+        .as_ref()
+        .map(|l| l.lock().unwrap_or_else(|p| p.into_inner()).clone());
+    Ok(SyncStatus {
+        configured: link.is_some(),
+        online: link.as_ref().is_some_and(|l| l.online),
+        last_success_at: link.and_then(|l| l.last_success_at),
+        waiting: head.saturating_sub(acked),
+    })
 }
 
 async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeView>, HallError> {

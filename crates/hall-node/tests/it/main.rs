@@ -958,6 +958,13 @@ async fn every_accepted_change_is_logged_for_replication_and_refusals_log_nothin
     assert!(rows
         .iter()
         .all(|r| r.kind != "ticket" || r.key == t.ticket.id.to_string()));
+    // With no province configured, the board says so and counts what waits.
+    let supervisor = n.login("2001").await;
+    let (_, board) = n.req("GET", "/api/v1/board", Some(&supervisor), None).await;
+    assert_eq!(
+        board["sync"],
+        json!({"configured": false, "online": false, "last_success_at": null, "waiting": 7})
+    );
     let pause: Value = serde_json::from_str(&rows[6].body).unwrap();
     assert_eq!(
         (pause["event"].as_str(), pause["reason"].as_str()),

@@ -173,10 +173,58 @@ async fn catch_up(db: &str, dir: &std::path::Path) {
     assert_eq!(tickets_at_province(db).await, 30);
 
     // It comes back on the same address: everything arrives, once.
+    // The supervisor sees it: offline, changes waiting.
+    let login: Value = http
+        .post(format!("http://{addr}/api/v1/sessions"))
+        .json(&json!({"staff_no": "2001", "password": "demo-2001"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let supervisor = login["token"].as_str().unwrap().to_owned();
+    let sync = |http: Client, addr: String, token: String| async move {
+        let b: Value = http
+            .get(format!("http://{addr}/api/v1/board"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        b["sync"].clone()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let s = sync(http.clone(), addr.clone(), supervisor.clone()).await;
+        if s["online"] == false && s["waiting"].as_u64().unwrap_or(0) > 0 {
+            assert_eq!(s["configured"], true);
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the board never showed the outage: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     let mut prov = province(db, port);
     wait_for(db, 230).await;
     issue(5).await;
     wait_for(db, 235).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let s = sync(http.clone(), addr.clone(), supervisor.clone()).await;
+        if s["online"] == true && s["waiting"] == 0 && s["last_success_at"].is_i64() {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the board never showed the recovery: {s}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     // The status shows the hall's mark at the end of its log.
     let status: Value = http
