@@ -26,6 +26,9 @@ pub const HALL_URL_ENV: &str = "YYT_HALL_URL";
 pub const HALL_LISTEN_ENV: &str = "YYT_HALL_LISTEN";
 /// The hosted node's address is written here in the data dir, for devices and tools.
 pub const HALL_ADDR_FILE: &str = "hall-node.addr";
+/// The province server a hosted hall node replicates to, and the hall's upload token.
+pub const PROVINCE_URL_ENV: &str = "YYT_PROVINCE_URL";
+pub const PROVINCE_TOKEN_ENV: &str = "YYT_PROVINCE_TOKEN";
 /// Run the hall simulator in a hosted demo hall at this speed (simulated seconds per second).
 pub const DEMO_SIM_ENV: &str = "YYT_DEMO_SIM";
 
@@ -75,7 +78,13 @@ impl Desk {
             utc_offset_minutes: hall_node::clock::CST_OFFSET_MINUTES,
             demo: true,
             queue: queue::QueueConfig::demo(),
-            province: None,
+            province: match (
+                std::env::var(PROVINCE_URL_ENV),
+                std::env::var(PROVINCE_TOKEN_ENV),
+            ) {
+                (Ok(url), Ok(token)) => Some(hall_node::uplink::Province { url, token }),
+                _ => None,
+            },
         };
         let running = match hall_node::start(opts(listen)).await {
             Ok(r) => r,

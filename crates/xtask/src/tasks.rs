@@ -271,6 +271,72 @@ pub fn bench(args: &[String]) -> Result {
     }
 }
 
+/// The demo's province: a `province-server` process beside the app, with the
+/// demo hall registered once. Stopped when dropped.
+struct DemoProvince {
+    child: std::process::Child,
+    url: String,
+    token: String,
+}
+
+impl DemoProvince {
+    fn start(ctx: &Ctx, data: &Path) -> Result<Self> {
+        run(
+            "building the province server",
+            &mut ctx.cargo(&["build", "-p", "server", "--bin", "province-server"]),
+        )?;
+        let exe = ctx.target.join("debug").join("province-server");
+        std::fs::create_dir_all(data)
+            .map_err(|e| crate::Fail(format!("{}: {e}", data.display())))?;
+        let db = format!("sqlite://{}?mode=rwc", data.join("province.db").display());
+        let token_file = data.join("province.token");
+        if !token_file.exists() {
+            let out = Command::new(&exe)
+                .args(["--db", &db, "--add-hall", "H0101", "城东供电营业厅"])
+                .output()
+                .map_err(|e| crate::Fail(format!("province-server: {e}")))?;
+            if !out.status.success() {
+                return fail(format!(
+                    "registering the demo hall at the province: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            let token = String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .rsplit(' ')
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            std::fs::write(&token_file, token)
+                .map_err(|e| crate::Fail(format!("{}: {e}", token_file.display())))?;
+        }
+        let token = std::fs::read_to_string(&token_file)
+            .map_err(|e| crate::Fail(format!("{}: {e}", token_file.display())))?;
+        let listen = "127.0.0.1:7500";
+        let child = Command::new(&exe)
+            .args(["--db", &db, "--listen", listen])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| crate::Fail(format!("starting province-server: {e}")))?;
+        eprintln!(
+            "xtask: the demo province server is at http://{listen} (data in {})",
+            data.display()
+        );
+        Ok(Self {
+            child,
+            url: format!("http://{listen}"),
+            token: token.trim().to_owned(),
+        })
+    }
+}
+
+impl Drop for DemoProvince {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 pub fn demo() -> Result {
     let ctx = Ctx::new(Need::Demo)?;
     ctx.build_ui()?;
@@ -280,11 +346,15 @@ pub fn demo() -> Result {
         "\nxtask: demo data lives in {} (delete it to start afresh)",
         data.display()
     );
+    let province = DemoProvince::start(&ctx, &data.join("province"))?;
     let has_display =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     if has_display {
         let mut c = ctx.cmd(&app);
-        c.env("YYT_DATA_DIR", &data).env("YYT_DEMO_SIM", DEMO_SPEED);
+        c.env("YYT_DATA_DIR", &data)
+            .env("YYT_DEMO_SIM", DEMO_SPEED)
+            .env("YYT_PROVINCE_URL", &province.url)
+            .env("YYT_PROVINCE_TOKEN", &province.token);
         return run("the desktop app", &mut c);
     }
     let shots = ctx.screenshots();
@@ -304,7 +374,9 @@ pub fn demo() -> Result {
     c.args(["-a", "-s", XVFB_SCREEN, "sh", "-c", &script])
         .arg(&app)
         .env("YYT_DATA_DIR", &data)
-        .env("YYT_DEMO_SIM", DEMO_SPEED);
+        .env("YYT_DEMO_SIM", DEMO_SPEED)
+        .env("YYT_PROVINCE_URL", &province.url)
+        .env("YYT_PROVINCE_TOKEN", &province.token);
     run("the desktop app under Xvfb", &mut c)?;
     if !shot.exists() {
         return fail("the screenshot was not written; see the output above");
