@@ -158,6 +158,14 @@ async fn writer(
             match job {
                 Job::Apply(cmd, reply) => {
                     let now = clock.now();
+                    // Serialized first: a command that cannot be journaled is not applied.
+                    let command = match serde_json::to_string(&cmd) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            answers.push((reply, Err(HallError::internal(e))));
+                            continue;
+                        }
+                    };
                     match state.queue.apply(&cmd, now) {
                         Ok(events) => {
                             changes.extend(crate::changes::of_events(
@@ -168,7 +176,7 @@ async fn writer(
                             ));
                             rows.push(JournalRow {
                                 at_ms: now,
-                                command: serde_json::to_string(&cmd).unwrap_or_default(),
+                                command,
                             });
                             answers.push((reply, Ok(events)));
                         }

@@ -91,6 +91,19 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
             return refuse(StatusCode::CONFLICT, r);
         }
     };
+    // A change this version stores must have the fields it is stored by.
+    if let Some(c) = accepted
+        .apply
+        .iter()
+        .find(|c| c.kind == "ticket" && ticket_fields(&c.body).is_none())
+    {
+        return refuse(
+            StatusCode::CONFLICT,
+            Refusal::Malformed {
+                reason: format!("ticket change {} lacks id, no, business or state", c.seq),
+            },
+        );
+    }
     match store(&s, &hall, &batch.origin, &accepted).await {
         Ok(()) => (
             StatusCode::OK,
@@ -112,6 +125,18 @@ fn internal(e: impl std::fmt::Display) -> Answer {
     )
 }
 
+/// The columns of a ticket snapshot: (id, no, business, state).
+fn ticket_fields(body: &Value) -> Option<(i64, &str, &str, &str)> {
+    let t = &body["ticket"];
+    let id = t["id"].as_i64().filter(|id| *id >= 0)?;
+    Some((
+        id,
+        t["no"].as_str()?,
+        t["business"].as_str()?,
+        t["state"]["state"].as_str()?,
+    ))
+}
+
 /// Stores the new changes and the new mark in one transaction.
 async fn store(
     s: &AppState,
@@ -124,8 +149,10 @@ async fn store(
         let hlc = hlc_key(&c.hlc);
         match c.kind.as_str() {
             "ticket" => {
-                let t = &c.body["ticket"];
-                let field = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+                // Checked before the transaction began.
+                let Some((id, no, business, state)) = ticket_fields(&c.body) else {
+                    continue;
+                };
                 sqlx::query(
                     "INSERT INTO ticket (hall, id, hlc, day, no, business, state, body) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                      ON CONFLICT (hall, id) DO UPDATE SET hlc = excluded.hlc, day = excluded.day, no = excluded.no,
@@ -133,12 +160,12 @@ async fn store(
                      WHERE ticket.hlc < excluded.hlc",
                 )
                 .bind(hall)
-                .bind(t["id"].as_i64().unwrap_or(-1))
+                .bind(id)
                 .bind(&hlc)
                 .bind(c.body["day"].as_i64().unwrap_or(0))
-                .bind(field(&t["no"]))
-                .bind(field(&t["business"]))
-                .bind(field(&t["state"]["state"]))
+                .bind(no)
+                .bind(business)
+                .bind(state)
                 .bind(c.body.to_string())
                 .execute(&mut *tx)
                 .await?;

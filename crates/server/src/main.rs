@@ -12,7 +12,13 @@ async fn main() -> ExitCode {
         match (a.as_str(), args.next()) {
             ("--db", Some(v)) => db_url = v,
             ("--listen", Some(v)) => listen = v,
-            ("--add-hall", Some(code)) => add = Some((code, args.next().unwrap_or_default())),
+            ("--add-hall", Some(code)) => match args.next() {
+                Some(name) if !name.trim().is_empty() => add = Some((code, name)),
+                _ => {
+                    eprintln!("province-server: --add-hall needs a code and a name");
+                    return ExitCode::from(2);
+                }
+            },
             _ => {
                 eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--add-hall CODE NAME]");
                 return ExitCode::from(2);

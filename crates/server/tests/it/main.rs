@@ -339,6 +339,15 @@ async fn refusals(db: &str) {
         send(skewed, token.clone()).await.1,
         UploadReply::Refused(Refusal::ClockSkew { .. })
     ));
+    // A ticket change without the fields it is stored by.
+    let mut hollow = change(3);
+    hollow.body = json!({"day": 1, "ticket": {"no": "A003"}});
+    let (s, r) = send(batch("H0101", "hall:H0101", vec![hollow]), token.clone()).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(
+        matches!(r, UploadReply::Refused(Refusal::Malformed { .. })),
+        "{r:?}"
+    );
     // A body that is not a batch, and one cut short.
     let text = serde_json::to_string(&ok).unwrap();
     let r = http
