@@ -38,7 +38,21 @@ pub fn App() -> impl IntoView {
     // One listener for the hall's live events; views refetch when the tick moves.
     let tick = HallTick(RwSignal::new(0));
     provide_context(tick);
-    crate::ipc::listen_hall_events(move || tick.0.update(|n| *n += 1));
+    // A burst of events (a busy hall) becomes one refresh per 150 ms, not one per event.
+    let scheduled = std::rc::Rc::new(std::cell::Cell::new(false));
+    crate::ipc::listen_hall_events(move || {
+        if scheduled.replace(true) {
+            return;
+        }
+        let scheduled = scheduled.clone();
+        set_timeout(
+            move || {
+                scheduled.set(false);
+                tick.0.update(|n| *n += 1);
+            },
+            std::time::Duration::from_millis(150),
+        );
+    });
 
     let on_login = Callback::new(move |s: SessionView| session.set(Some(s)));
     let on_logout = Callback::new(move |_: ()| session.set(None));

@@ -204,23 +204,7 @@ impl App {
 
     /// Saves a PNG of the window to `YYT_SCREENSHOT_DIR` (or the temp dir).
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let dir = std::env::var_os("YYT_SCREENSHOT_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(std::env::temp_dir);
-        std::fs::create_dir_all(&dir)?;
-        // Let WebKit paint the current DOM first: wait for two animation frames.
-        let painted = self.client.execute_async(
-            "const done = arguments[arguments.length - 1];\n\
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-            vec![],
-        );
-        let _ = tokio::time::timeout(Duration::from_secs(5), painted).await;
-        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
-            .await
-            .map_err(|_| "the screenshot did not come back within 30 s")??;
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
-        Ok(path)
+        screenshot(&self.client, name).await
     }
 
     /// Closes the window and stops the driver.
@@ -379,16 +363,7 @@ impl Browser {
     }
 
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let dir = std::env::var_os("YYT_SCREENSHOT_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(std::env::temp_dir);
-        std::fs::create_dir_all(&dir)?;
-        let png = tokio::time::timeout(Duration::from_secs(30), self.client.screenshot())
-            .await
-            .map_err(|_| "the screenshot did not come back within 30 s")??;
-        let path = dir.join(format!("{name}.png"));
-        std::fs::write(&path, png)?;
-        Ok(path)
+        screenshot(&self.client, name).await
     }
 
     pub async fn close(mut self) -> Result {
@@ -433,4 +408,25 @@ async fn wait_text(client: &Client, css: &str, needle: &str) -> Result<String> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Saves a PNG of what `client` shows, after letting the page paint its current DOM.
+async fn screenshot(client: &Client, name: &str) -> Result<PathBuf> {
+    let dir = std::env::var_os("YYT_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&dir)?;
+    // WebKit can hand back a stale frame: wait for two animation frames first.
+    let painted = client.execute_async(
+        "const done = arguments[arguments.length - 1];\n\
+         requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(5), painted).await;
+    let png = tokio::time::timeout(Duration::from_secs(30), client.screenshot())
+        .await
+        .map_err(|_| "the screenshot did not come back within 30 s")??;
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, png)?;
+    Ok(path)
 }
