@@ -17,9 +17,17 @@ pub fn Board() -> impl IntoView {
     let tick = expect_context::<HallTick>().0;
     let board = RwSignal::new(None::<BoardView>);
     let error = RwSignal::new(None::<ApiError>);
+    // Only the latest fetch started may update the board (see the workbench).
+    let generation = RwSignal::new(0u64);
     let refresh = move || {
+        let mine = generation.get_untracked() + 1;
+        generation.set(mine);
         spawn_local(async move {
-            match call0::<BoardView>(cmd::HALL_BOARD).await {
+            let answer = call0::<BoardView>(cmd::HALL_BOARD).await;
+            if generation.try_get_untracked() != Some(mine) {
+                return;
+            }
+            match answer {
                 Ok(b) => {
                     board.set(Some(b));
                     error.set(None);

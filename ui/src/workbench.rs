@@ -25,16 +25,28 @@ struct Ctx {
     error: RwSignal<Option<ApiError>>,
     busy: RwSignal<bool>,
     dialog: RwSignal<Option<Dialog>>,
+    /// Counts refreshes started.
+    generation: RwSignal<u64>,
 }
 
 impl Ctx {
+    /// Fetches the counter and the hall. Only the latest fetch started may
+    /// update the view: an older one finishing late would show stale state.
     fn refresh(self) {
+        let generation = self.generation.get_untracked() + 1;
+        self.generation.set(generation);
+        let current = move || self.generation.try_get_untracked() == Some(generation);
         spawn_local(async move {
-            match call0::<MeView>(cmd::MY_COUNTER).await {
+            let me = call0::<MeView>(cmd::MY_COUNTER).await;
+            let board = call0::<BoardView>(cmd::HALL_BOARD).await;
+            if !current() {
+                return;
+            }
+            match me {
                 Ok(me) => self.me.set(Some(me)),
                 Err(e) => self.error.set(Some(e)),
             }
-            if let Ok(b) = call0::<BoardView>(cmd::HALL_BOARD).await {
+            if let Ok(b) = board {
                 self.board.set(Some(b));
             }
         });
@@ -117,6 +129,7 @@ pub fn Workbench() -> impl IntoView {
         error: RwSignal::new(None),
         busy: RwSignal::new(false),
         dialog: RwSignal::new(None),
+        generation: RwSignal::new(0),
     };
     Effect::new(move |_| {
         tick.get();
