@@ -68,6 +68,15 @@ impl Ctx {
         })
     }
 
+    /// The current ticket, read once (for a dialog that must not rebuild on refresh).
+    fn current_untracked(self) -> Option<CurrentTicket> {
+        self.me.with_untracked(|m| {
+            m.as_ref()
+                .and_then(|m| m.counter.as_ref())
+                .and_then(|c| c.current.clone())
+        })
+    }
+
     fn status(self) -> String {
         self.me.with(|m| {
             m.as_ref()
@@ -166,13 +175,13 @@ pub fn Workbench() -> impl IntoView {
     });
     on_cleanup(move || handle.remove());
 
-    let body = move || {
-        let signed_in = ctx.me.with(|m| m.as_ref().map(|m| m.counter.is_some()));
-        match signed_in {
-            None => view! { <p class="muted">{i18n.t(T::Loading)}</p> }.into_any(),
-            Some(false) => view! { <CounterPicker ctx /> }.into_any(),
-            Some(true) => view! { <Desk ctx /> }.into_any(),
-        }
+    // Rebuilt only when this changes, not on every refresh: an open dialog
+    // (and what the clerk is typing in it) survives the hall's live updates.
+    let signed_in = Memo::new(move |_| ctx.me.with(|m| m.as_ref().map(|m| m.counter.is_some())));
+    let body = move || match signed_in.get() {
+        None => view! { <p class="muted">{i18n.t(T::Loading)}</p> }.into_any(),
+        Some(false) => view! { <CounterPicker ctx /> }.into_any(),
+        Some(true) => view! { <Desk ctx /> }.into_any(),
     };
 
     view! {
@@ -411,7 +420,7 @@ pub fn figures_view(locale: Locale, f: &ipc::hall::Figures, id: &'static str) ->
 fn DialogView(ctx: Ctx, dialog: Dialog) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.locale.get_untracked();
-    let current = ctx.current();
+    let current = ctx.current_untracked();
     let business = RwSignal::new(
         current
             .as_ref()
