@@ -6,6 +6,7 @@
 
 mod auth;
 mod changes;
+pub mod cli;
 pub mod clock;
 mod driver;
 pub mod error;
@@ -118,6 +119,7 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
             state.hall.code.to_string(),
             state.clock.clone(),
             link,
+            state.driver.events.subscribe(),
         ));
     }
     let listener = tokio::net::TcpListener::bind(opts.listen)

@@ -30,12 +30,19 @@ pub const PEER: &str = "province";
 /// Changes per upload.
 const BATCH: u64 = 1_000;
 
+/// With nothing to send, the uplink still says hello this often, so the
+/// province sees the hall online and its log's head.
+const HEARTBEAT: Duration = Duration::from_secs(20);
+
+/// Uploads for the life of the node. `commits` wakes it the moment the
+/// driver commits, so a finished service reaches the province at once.
 pub async fn run(
     store: Store,
     province: Province,
     hall: String,
     clock: crate::clock::Clock,
     link: SharedLink,
+    mut commits: tokio::sync::broadcast::Receiver<std::sync::Arc<Vec<queue::Event>>>,
 ) {
     let note = |online: bool, success: bool| {
         let mut l = link.lock().unwrap_or_else(|p| p.into_inner());
@@ -51,6 +58,7 @@ pub async fn run(
     let url = format!("{}/sync/v1/upload", province.url.trim_end_matches('/'));
     let origin = format!("hall:{hall}");
     let mut up = Uploader::new(store.sync_mark(PEER).await.unwrap_or(0), BATCH);
+    let mut last_contact: Option<tokio::time::Instant> = None;
     loop {
         let head = store
             .outbox_head()
@@ -58,19 +66,27 @@ pub async fn run(
             .ok()
             .flatten()
             .map_or(0, |(seq, _)| seq);
-        let (from, to) = match up.next(head) {
-            NextUpload::Send { from, to } => (from, to),
-            _ => {
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                continue;
+        let rows = match up.next(head) {
+            NextUpload::Send { from, to } => {
+                match store.outbox_after(from - 1, (to - from + 1) as u32).await {
+                    Ok(rows) => rows,
+                    Err(e) => {
+                        eprintln!("hall node: reading the change log: {e}");
+                        tokio::time::sleep(Duration::from_secs(5)).await;
+                        continue;
+                    }
+                }
             }
-        };
-        let rows = match store.outbox_after(from - 1, (to - from + 1) as u32).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                eprintln!("hall node: reading the change log: {e}");
-                tokio::time::sleep(Duration::from_secs(5)).await;
-                continue;
+            _ => {
+                let due = last_contact.map_or(tokio::time::Instant::now(), |t| t + HEARTBEAT);
+                if tokio::time::Instant::now() < due {
+                    tokio::select! {
+                        _ = commits.recv() => {}
+                        _ = tokio::time::sleep_until(due) => {}
+                    }
+                    continue;
+                }
+                Vec::new() // a heartbeat
             }
         };
         let changes: Vec<Change> = rows
@@ -91,6 +107,7 @@ pub async fn run(
             hall: hall.clone(),
             sent_at_ms: clock.now(),
             changes,
+            head,
         };
         let reply = match http
             .post(&url)
@@ -102,6 +119,7 @@ pub async fn run(
             Ok(r) => r.json::<UploadReply>().await.ok(),
             Err(_) => None,
         };
+        last_contact = Some(tokio::time::Instant::now());
         let next = match &reply {
             Some(reply) => {
                 let next = up.on_reply(reply, head);

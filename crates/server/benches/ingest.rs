@@ -44,6 +44,7 @@ async fn upload(http: &Client, base: &str, hall: &str, token: &str, count: u64) 
             hall: hall.into(),
             sent_at_ms: server::now_ms(),
             changes: (from..=to).map(|s| change(hall, s, now)).collect(),
+            head: count,
         };
         let reply: UploadReply = http
             .post(format!("{base}/sync/v1/upload"))

@@ -87,7 +87,7 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
     let accepted = match check_upload(&batch, &hall, applied, now_ms(), &s.clock) {
         Ok(a) => a,
         Err(r) => {
-            eprintln!("province: refused an upload from {}: {r:?}", batch.origin);
+            note_refusal(&s, &hall, &batch.origin, &r).await;
             return refuse(StatusCode::CONFLICT, r);
         }
     };
@@ -97,14 +97,13 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
         .iter()
         .find(|c| c.kind == "ticket" && ticket_fields(&c.body).is_none())
     {
-        return refuse(
-            StatusCode::CONFLICT,
-            Refusal::Malformed {
-                reason: format!("ticket change {} lacks id, no, business or state", c.seq),
-            },
-        );
+        let r = Refusal::Malformed {
+            reason: format!("ticket change {} lacks id, no, business or state", c.seq),
+        };
+        note_refusal(&s, &hall, &batch.origin, &r).await;
+        return refuse(StatusCode::CONFLICT, r);
     }
-    match store(&s, &hall, &batch.origin, &accepted).await {
+    match store(&s, &hall, &batch, &accepted).await {
         Ok(()) => (
             StatusCode::OK,
             Json(UploadReply::Ack {
@@ -113,6 +112,19 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
         ),
         Err(e) => internal(e),
     }
+}
+
+/// Logs a refusal and keeps it on the hall for the maintainers' view.
+async fn note_refusal(s: &AppState, hall: &str, origin: &str, r: &Refusal) {
+    eprintln!("province: refused an upload from {origin}: {r:?}");
+    let text = serde_json::to_string(r).unwrap_or_default();
+    let _ =
+        sqlx::query("UPDATE hall SET last_refusal = $1, last_refusal_at_ms = $2 WHERE code = $3")
+            .bind(text)
+            .bind(now_ms())
+            .bind(hall)
+            .execute(&s.pool)
+            .await;
 }
 
 fn internal(e: impl std::fmt::Display) -> Answer {
@@ -141,9 +153,10 @@ fn ticket_fields(body: &Value) -> Option<(i64, &str, &str, &str)> {
 async fn store(
     s: &AppState,
     hall: &str,
-    origin: &str,
+    batch: &UploadBatch,
     accepted: &sync_proto::Accepted,
 ) -> Result<(), sqlx::Error> {
+    let origin = batch.origin.as_str();
     let mut tx = s.pool.begin().await?;
     for c in &accepted.apply {
         let hlc = hlc_key(&c.hlc);
@@ -183,17 +196,29 @@ async fn store(
             _ => {}
         }
     }
+    let now = now_ms();
     sqlx::query(
-        "INSERT INTO sync_origin (origin, hall, applied_through, last_at_ms) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (origin) DO UPDATE SET applied_through = excluded.applied_through, last_at_ms = excluded.last_at_ms
+        "INSERT INTO sync_origin (origin, hall, applied_through, last_at_ms, changes_applied, reported_head)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (origin) DO UPDATE SET applied_through = excluded.applied_through,
+           last_at_ms = excluded.last_at_ms,
+           changes_applied = sync_origin.changes_applied + excluded.changes_applied,
+           reported_head = excluded.reported_head
          WHERE sync_origin.applied_through <= excluded.applied_through",
     )
     .bind(origin)
     .bind(hall)
     .bind(accepted.applied_through as i64)
-    .bind(now_ms())
+    .bind(now)
+    .bind(accepted.apply.len() as i64)
+    .bind(batch.head.max(accepted.applied_through) as i64)
     .execute(&mut *tx)
     .await?;
+    sqlx::query("UPDATE hall SET last_contact_ms = $1 WHERE code = $2")
+        .bind(now)
+        .bind(hall)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await
 }
 
@@ -204,8 +229,8 @@ async fn status(State(s): State<AppState>, headers: HeaderMap) -> (StatusCode, J
             Json(json!({"code": "unauthorized"})),
         );
     };
-    let rows: Result<Vec<(String, i64, i64)>, _> =
-        sqlx::query_as("SELECT origin, applied_through, last_at_ms FROM sync_origin WHERE hall = $1 ORDER BY origin")
+    let rows: Result<Vec<(String, i64, i64, i64)>, _> =
+        sqlx::query_as("SELECT origin, applied_through, last_at_ms, changes_applied FROM sync_origin WHERE hall = $1 ORDER BY origin")
             .bind(&hall)
             .fetch_all(&s.pool)
             .await;
@@ -214,7 +239,7 @@ async fn status(State(s): State<AppState>, headers: HeaderMap) -> (StatusCode, J
             StatusCode::OK,
             Json(json!({
                 "hall": hall,
-                "origins": rows.into_iter().map(|(o, a, l)| json!({"origin": o, "applied_through": a, "last_at_ms": l})).collect::<Vec<_>>()
+                "origins": rows.into_iter().map(|(o, a, l, n)| json!({"origin": o, "applied_through": a, "last_at_ms": l, "changes_applied": n})).collect::<Vec<_>>()
             })),
         ),
         Err(e) => {

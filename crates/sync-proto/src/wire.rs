@@ -30,8 +30,12 @@ pub struct UploadBatch {
     pub hall: String,
     /// The sender's wall clock when it sent the batch.
     pub sent_at_ms: i64,
-    /// Contiguous, ascending.
+    /// Contiguous, ascending. Empty for a heartbeat.
     pub changes: Vec<Change>,
+    /// The end of the sender's log when it sent the batch, so the receiver
+    /// can show how much is still on its way.
+    #[serde(default)]
+    pub head: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -277,6 +277,7 @@ async fn refusals(db: &str) {
         origin: origin.into(),
         hall: hall.into(),
         sent_at_ms: now,
+        head: changes.last().map_or(0, |c| c.seq),
         changes,
     };
     let send = |b: UploadBatch, token: String| {

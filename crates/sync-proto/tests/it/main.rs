@@ -32,6 +32,7 @@ fn batch(changes: Vec<Change>) -> UploadBatch {
         origin: "hall:H0101".into(),
         hall: "H0101".into(),
         sent_at_ms: NOW,
+        head: changes.last().map_or(0, |c| c.seq),
         changes,
     }
 }
