@@ -16,7 +16,7 @@ use std::sync::Arc;
 use store::hall::JournalRow;
 use store::Store;
 use sync_proto::HlcClock;
-use tokio::sync::{broadcast, mpsc, oneshot, RwLock};
+use tokio::sync::{broadcast, mpsc, oneshot, watch, RwLock};
 
 /// Commands taken into one transaction at most.
 const BATCH: usize = 512;
@@ -41,18 +41,21 @@ pub struct Driver {
     jobs: mpsc::Sender<Job>,
     pub state: Arc<RwLock<Shared>>,
     pub events: broadcast::Sender<Arc<Vec<Event>>>,
+    /// This node's replication clock, shared with other writers of the outbox.
+    hlc: Arc<std::sync::Mutex<HlcClock>>,
 }
 
 impl Driver {
     /// Rebuilds today's queue from the journal and starts the writer task.
-    /// `node` names this node in replication (`hall:H0101`).
+    /// `node` names this node in replication (`hall:H0101`); `config` is the
+    /// set-up a new business day opens with (it may change between days).
     pub async fn start(
         store: Store,
-        config: QueueConfig,
+        config: watch::Receiver<QueueConfig>,
         clock: Clock,
         node: String,
     ) -> Result<Self, HallError> {
-        let queue = recover(&store, &config, &clock).await?;
+        let queue = recover(&store, &config.borrow().clone(), &clock).await?;
         let hlc = match store.outbox_head().await? {
             Some((_, last)) => {
                 let last: sync_proto::Hlc =
@@ -71,15 +74,9 @@ impl Driver {
             jobs,
             state,
             events,
+            hlc: Arc::new(std::sync::Mutex::new(hlc)),
         };
-        tokio::spawn(writer(
-            rx,
-            store,
-            config,
-            clock.clone(),
-            hlc,
-            driver.clone(),
-        ));
+        tokio::spawn(writer(rx, store, config, clock.clone(), driver.clone()));
         // Move to today if the journal ended on an earlier day.
         let today = clock.day();
         if driver.state.read().await.queue.day() < today {
@@ -97,6 +94,14 @@ impl Driver {
             .await
             .map_err(|_| HallError::Unavailable)?;
         rx.await.map_err(|_| HallError::Unavailable)?
+    }
+
+    /// A replication timestamp for a change written outside the queue (a password change).
+    pub fn stamp(&self, now_ms: i64) -> sync_proto::Hlc {
+        self.hlc
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .tick(now_ms)
     }
 
     /// Closes the current business day and opens `day`.
@@ -136,9 +141,8 @@ async fn recover(
 async fn writer(
     mut rx: mpsc::Receiver<Job>,
     store: Store,
-    config: QueueConfig,
+    config: watch::Receiver<QueueConfig>,
     clock: Clock,
-    mut hlc: HlcClock,
     driver: Driver,
 ) {
     while let Some(first) = rx.recv().await {
@@ -168,12 +172,14 @@ async fn writer(
                     };
                     match state.queue.apply(&cmd, now) {
                         Ok(events) => {
+                            let mut hlc = driver.hlc.lock().unwrap_or_else(|p| p.into_inner());
                             changes.extend(crate::changes::of_events(
                                 &state.queue,
                                 &events,
                                 now,
                                 &mut hlc,
                             ));
+                            drop(hlc);
                             rows.push(JournalRow {
                                 at_ms: now,
                                 command,
@@ -190,6 +196,7 @@ async fn writer(
         if !rows.is_empty() {
             if let Err(e) = store.journal_append(day, &rows, &changes).await {
                 eprintln!("hall node: journal write failed, rebuilding from the journal: {e}");
+                let config = config.borrow().clone();
                 match recover(&store, &config, &clock).await {
                     Ok(q) => state.queue = q,
                     Err(e) => eprintln!("hall node: recovery failed: {e}"),
@@ -208,7 +215,8 @@ async fn writer(
             let _ = reply.send(result);
         }
         for (day, reply) in rolls {
-            let result = roll(&mut state.queue, &store, &config, &clock, &mut hlc, day).await;
+            let config = config.borrow().clone();
+            let result = roll(&mut state.queue, &store, &config, &clock, &driver.hlc, day).await;
             if let Ok(events) = &result {
                 all.extend(events.iter().cloned());
             }
@@ -228,7 +236,7 @@ async fn roll(
     store: &Store,
     config: &QueueConfig,
     clock: &Clock,
-    hlc: &mut HlcClock,
+    hlc: &std::sync::Mutex<HlcClock>,
     day: u32,
 ) -> Result<Vec<Event>, HallError> {
     if day <= queue.day() {
@@ -242,7 +250,10 @@ async fn roll(
             at_ms: now,
             command: serde_json::to_string(&Command::CloseDay).map_err(HallError::internal)?,
         };
-        let changes = crate::changes::of_events(&closing, &events, now, hlc);
+        let changes = {
+            let mut hlc = hlc.lock().unwrap_or_else(|p| p.into_inner());
+            crate::changes::of_events(&closing, &events, now, &mut hlc)
+        };
         store.journal_append(queue.day(), &[row], &changes).await?;
         events
     } else {

@@ -8,6 +8,7 @@ mod auth;
 mod changes;
 pub mod cli;
 pub mod clock;
+pub mod downlink;
 mod driver;
 pub mod error;
 mod http;
@@ -35,7 +36,8 @@ pub struct Options {
     pub utc_offset_minutes: i32,
     /// Seed the demo hall, its accounts and devices into an empty database.
     pub demo: bool,
-    /// The queue set-up for days this node opens (a day keeps the set-up it opened with).
+    /// The queue set-up for days this node opens until the province sends
+    /// one (a day keeps the set-up it opened with).
     pub queue: QueueConfig,
     /// Where to replicate to; `None` keeps everything local.
     pub province: Option<uplink::Province>,
@@ -92,9 +94,19 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         .into_iter()
         .collect::<HashMap<_, _>>();
     let clock = Clock::new(opts.utc_offset_minutes);
+    // The province's set-up when it has sent one, else the given one.
+    let config = match downlink::province_config(&store, hall.code.as_str()).await {
+        Ok(Some(config)) => config,
+        Ok(None) => opts.queue.clone(),
+        Err(e) => {
+            eprintln!("hall node: the province's queue set-up is not usable ({e}); using the built-in one");
+            opts.queue.clone()
+        }
+    };
+    let (config_tx, config_rx) = tokio::sync::watch::channel(config);
     let driver = Driver::start(
         store.clone(),
-        opts.queue.clone(),
+        config_rx,
         clock.clone(),
         format!("hall:{}", hall.code),
     )
@@ -115,11 +127,22 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         let link = state.link.clone().unwrap_or_default();
         tokio::spawn(uplink::run(
             store.clone(),
-            province,
+            province.clone(),
             state.hall.code.to_string(),
             state.clock.clone(),
             link,
             state.driver.events.subscribe(),
+        ));
+        tokio::spawn(downlink::run(
+            store.clone(),
+            province,
+            state.hall.code.to_string(),
+            state.clock.clone(),
+            downlink::Sinks {
+                config: config_tx,
+                names: state.names.clone(),
+                link: state.link.clone().unwrap_or_default(),
+            },
         ));
     }
     let listener = tokio::net::TcpListener::bind(opts.listen)

@@ -21,6 +21,8 @@ pub struct Province {
 pub struct Link {
     pub online: bool,
     pub last_success_at: Option<i64>,
+    /// When the province's records were last pulled.
+    pub last_pull_at: Option<i64>,
 }
 
 pub type SharedLink = std::sync::Arc<std::sync::Mutex<Link>>;

@@ -16,6 +16,8 @@ pub enum ErrorCode {
     PasswordRequired,
     BadCredentials,
     AccountLocked,
+    /// The province deactivated the account.
+    AccountDisabled,
     /// The account belongs to another hall.
     WrongHall,
     NotSignedIn,
@@ -125,6 +127,11 @@ impl ErrorCode {
                     format!("Too many wrong passwords. The account is locked; try again in {minutes} min.")
                 };
             }
+            AccountDisabled => pick(
+                zh,
+                "该账号已被停用，请联系营业厅负责人。",
+                "This account has been deactivated; please ask the hall supervisor.",
+            ),
             WrongHall => pick(
                 zh,
                 "该账号不属于本营业厅，不能在此登录。",
@@ -223,6 +230,7 @@ mod tests {
             PasswordRequired,
             BadCredentials,
             AccountLocked,
+            AccountDisabled,
             WrongHall,
             NotSignedIn,
             PasswordWrong,

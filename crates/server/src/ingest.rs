@@ -14,6 +14,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/sync/v1/upload", post(upload))
         .route("/sync/v1/status", get(status))
+        .route("/sync/v1/pull", post(crate::owned::pull))
 }
 
 pub fn token_hash(token: &str) -> String {
@@ -24,7 +25,7 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// The hall whose token the request carries.
-async fn hall_of(s: &AppState, headers: &HeaderMap) -> Option<String> {
+pub(crate) async fn hall_of(s: &AppState, headers: &HeaderMap) -> Option<String> {
     let token = headers
         .get("authorization")?
         .to_str()
@@ -65,7 +66,7 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
         }
     };
     // A hall uploads only its own log.
-    if !batch.origin.starts_with(&format!("hall:{hall}")) {
+    if !sync_proto::origin_in_hall(&batch.origin, &hall) {
         return refuse(StatusCode::FORBIDDEN, Refusal::WrongHall);
     }
     let mark: Option<(String, i64)> =
@@ -84,7 +85,11 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
         Some((_, through)) => through.max(0) as u64,
         None => 0,
     };
-    let accepted = match check_upload(&batch, &hall, applied, now_ms(), &s.clock) {
+    let checked = {
+        let clock = s.clock.lock().unwrap_or_else(|p| p.into_inner());
+        check_upload(&batch, &hall, applied, now_ms(), &clock)
+    };
+    let accepted = match checked {
         Ok(a) => a,
         Err(r) => {
             note_refusal(&s, &hall, &batch.origin, &r).await;
@@ -115,7 +120,7 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
 }
 
 /// Logs a refusal and keeps it on the hall for the maintainers' view.
-async fn note_refusal(s: &AppState, hall: &str, origin: &str, r: &Refusal) {
+pub(crate) async fn note_refusal(s: &AppState, hall: &str, origin: &str, r: &Refusal) {
     eprintln!("province: refused an upload from {origin}: {r:?}");
     let text = serde_json::to_string(r).unwrap_or_default();
     let _ =
@@ -158,6 +163,7 @@ async fn store(
 ) -> Result<(), sqlx::Error> {
     let origin = batch.origin.as_str();
     let mut tx = s.pool.begin().await?;
+    let mut fed = false;
     for c in &accepted.apply {
         let hlc = hlc_key(&c.hlc);
         match c.kind.as_str() {
@@ -192,6 +198,25 @@ async fn store(
                     .execute(&mut *tx)
                     .await?;
             }
+            sync_proto::owned::STAFF_PASSWORD => {
+                let Some(hash) = c.body["password_hash"]
+                    .as_str()
+                    .filter(|h| h.starts_with("$argon2"))
+                else {
+                    continue;
+                };
+                let mut values = serde_json::Map::new();
+                values.insert("password_hash".into(), hash.into());
+                fed |= crate::owned::merge_from_hall(
+                    &mut tx,
+                    hall,
+                    sync_proto::owned::STAFF,
+                    &c.key,
+                    values,
+                    &c.hlc,
+                )
+                .await?;
+            }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
             _ => {}
         }
@@ -219,7 +244,11 @@ async fn store(
         .bind(hall)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await
+    tx.commit().await?;
+    if fed {
+        s.fed.notify_waiters();
+    }
+    Ok(())
 }
 
 async fn status(State(s): State<AppState>, headers: HeaderMap) -> (StatusCode, Json<Value>) {

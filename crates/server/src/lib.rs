@@ -1,10 +1,13 @@
 //! The province server: receives every hall's data over the replication protocol and keeps it queryable.
 //!
 //! Embedded default: a SQLite file; real deployments give a PostgreSQL URL.
-//! The same portable SQL runs on both (sqlx `Any`). This first slice ingests
-//! uploads; the owned-data feed (halls, staff, counters going down) comes next.
+//! The same portable SQL runs on both (sqlx `Any`). Halls upload what they
+//! produce (`ingest`), pull what the province owns (`owned`), and maintainers
+//! edit that data and watch every hall's link (`admin`).
 
+mod admin;
 mod ingest;
+mod owned;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
@@ -26,7 +29,11 @@ pub struct Options {
 #[derive(Clone)]
 pub struct AppState {
     pool: AnyPool,
-    clock: HlcClock,
+    clock: std::sync::Arc<std::sync::Mutex<HlcClock>>,
+    /// Woken after every committed write of owned data (for long polls).
+    fed: std::sync::Arc<tokio::sync::Notify>,
+    /// Set when the server stops: held pulls answer at once.
+    closing: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 pub struct Running {
@@ -34,6 +41,7 @@ pub struct Running {
     pub pool: AnyPool,
     stop: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
+    state: AppState,
 }
 
 impl Running {
@@ -41,6 +49,10 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
+        self.state
+            .closing
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.state.fed.notify_waiters();
         let _ = (&mut self.server).await;
         self.pool.close().await;
     }
@@ -94,13 +106,20 @@ pub async fn start(opts: Options) -> Result<Running, String> {
         .map_err(|e| format!("database: {e}"))?;
     let state = AppState {
         pool: pool.clone(),
-        clock: HlcClock::new("province", CLOCK_TOLERANCE_MS),
+        clock: std::sync::Arc::new(std::sync::Mutex::new(HlcClock::new(
+            "province",
+            CLOCK_TOLERANCE_MS,
+        ))),
+        fed: Default::default(),
+        closing: Default::default(),
     };
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .map_err(|e| format!("listen {}: {e}", opts.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = ingest::router().with_state(state);
+    let app = ingest::router()
+        .merge(admin::router())
+        .with_state(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
@@ -115,16 +134,32 @@ pub async fn start(opts: Options) -> Result<Running, String> {
         pool,
         stop: Some(stop),
         server,
+        state,
     })
+}
+
+fn new_token() -> Result<String, sqlx::Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Registers a hall and returns its upload token (shown once, stored hashed).
 pub async fn add_hall(pool: &AnyPool, code: &str, name: &str) -> Result<String, sqlx::Error> {
-    let mut bytes = [0u8; 32];
-    getrandom::getrandom(&mut bytes).map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = new_token()?;
     sqlx::query("INSERT INTO hall (code, name, token_sha256) VALUES ($1, $2, $3)")
         .bind(code)
+        .bind(name)
+        .bind(ingest::token_hash(&token))
+        .execute(pool)
+        .await?;
+    Ok(token)
+}
+
+/// Registers a maintainer and returns their token for the admin API (shown once, stored hashed).
+pub async fn add_maintainer(pool: &AnyPool, name: &str) -> Result<String, sqlx::Error> {
+    let token = new_token()?;
+    sqlx::query("INSERT INTO maintainer (name, token_sha256) VALUES ($1, $2)")
         .bind(name)
         .bind(ingest::token_hash(&token))
         .execute(pool)

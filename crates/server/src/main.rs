@@ -1,4 +1,4 @@
-//! The province server binary: `province-server [--db URL] [--listen ADDR] [--add-hall CODE NAME]`.
+//! The province server binary: `province-server [--db URL] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]`.
 
 use std::process::ExitCode;
 
@@ -7,6 +7,7 @@ async fn main() -> ExitCode {
     let mut db_url = "sqlite://province.db?mode=rwc".to_owned();
     let mut listen = "127.0.0.1:7500".to_owned();
     let mut add: Option<(String, String)> = None;
+    let mut maintainer: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match (a.as_str(), args.next()) {
@@ -19,11 +20,30 @@ async fn main() -> ExitCode {
                     return ExitCode::from(2);
                 }
             },
+            ("--add-maintainer", Some(name)) if !name.trim().is_empty() => maintainer = Some(name),
             _ => {
-                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--add-hall CODE NAME]");
+                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]");
                 return ExitCode::from(2);
             }
         }
+    }
+    if let Some(name) = maintainer {
+        return match server::connect(&db_url).await {
+            Ok(pool) => match server::add_maintainer(&pool, &name).await {
+                Ok(token) => {
+                    println!("maintainer {name} token (shown once): {token}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("province-server: cannot add maintainer {name}: {e}");
+                    ExitCode::FAILURE
+                }
+            },
+            Err(e) => {
+                eprintln!("province-server: database: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     if let Some((code, name)) = add {
         return match server::connect(&db_url).await {

@@ -24,6 +24,9 @@ pub enum LoginError {
     BadCredentials,
     #[error("account locked for {remaining_secs} s")]
     Locked { remaining_secs: u64 },
+    /// The province deactivated the account (told only to someone who knows its password).
+    #[error("account deactivated")]
+    Disabled,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -47,6 +50,7 @@ struct StaffRow {
     password_hash: String,
     failed_logins: i64,
     locked_until_ms: Option<i64>,
+    active: bool,
 }
 
 impl StaffRow {
@@ -107,7 +111,7 @@ fn decoy_hash() -> String {
 impl Store {
     async fn staff_row(&self, staff_no: &StaffNo) -> Result<Option<StaffRow>> {
         Ok(sqlx::query_as(
-            "SELECT staff_no, name, role, hall_code, password_hash, failed_logins, locked_until_ms
+            "SELECT staff_no, name, role, hall_code, password_hash, failed_logins, locked_until_ms, active
              FROM staff WHERE staff_no = ?",
         )
         .bind(staff_no.as_str())
@@ -162,6 +166,9 @@ impl Store {
                 ThrottleVerdict::Allowed => Err(LoginError::BadCredentials),
             };
         }
+        if !row.active {
+            return Err(LoginError::Disabled);
+        }
         Ok(row.account()?)
     }
 
@@ -176,12 +183,16 @@ impl Store {
     }
 
     /// Replaces the password of `staff_no` after checking the current one.
+    /// `stamp` (a replication timestamp, JSON) versions the new password, and
+    /// the change goes into the outbox in the same transaction, so the
+    /// province learns of it.
     pub async fn change_password(
         &self,
         staff_no: &StaffNo,
         current: &str,
         new: &Password,
         now_ms: i64,
+        stamp: &str,
     ) -> Result<(), ChangePasswordError> {
         let row = self
             .staff_row(staff_no)
@@ -194,15 +205,27 @@ impl Store {
             return Err(ChangePasswordError::Unchanged);
         }
         let hash = hash_password(new.expose().to_owned()).await?;
+        let mut tx = self.pool().begin().await.map_err(StoreError::from)?;
         sqlx::query(
-            "UPDATE staff SET password_hash = ?, password_changed_at_ms = ? WHERE staff_no = ?",
+            "UPDATE staff SET password_hash = ?, password_changed_at_ms = ?, password_hlc = ?,
+               password_by_upper = 0 WHERE staff_no = ?",
         )
-        .bind(hash)
+        .bind(&hash)
         .bind(now_ms)
+        .bind(stamp)
         .bind(staff_no.as_str())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await
         .map_err(StoreError::from)?;
+        sqlx::query("INSERT INTO outbox (hlc, kind, key, body) VALUES (?, 'staff_password', ?, ?)")
+            .bind(stamp)
+            .bind(staff_no.as_str())
+            // A PHC string has no character JSON would need to escape.
+            .bind(format!(r#"{{"password_hash":"{hash}"}}"#))
+            .execute(&mut *tx)
+            .await
+            .map_err(StoreError::from)?;
+        tx.commit().await.map_err(StoreError::from)?;
         Ok(())
     }
 

@@ -257,7 +257,7 @@ impl Store {
         let row: Option<(String, String, String, String)> = sqlx::query_as(
             "SELECT s.staff_no, s.name, s.role, s.hall_code FROM staff_session t
              JOIN staff s ON s.staff_no = t.staff_no
-             WHERE t.token_sha256 = ? AND t.expires_at_ms > ?",
+             WHERE t.token_sha256 = ? AND t.expires_at_ms > ? AND s.active = 1",
         )
         .bind(token_hash(token))
         .bind(now_ms)

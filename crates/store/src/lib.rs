@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod hall;
+pub mod owned;
 pub mod tokens;
 
 use domain::HallCode;

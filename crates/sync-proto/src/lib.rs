@@ -17,10 +17,13 @@
 
 mod hlc;
 mod merge;
+pub mod owned;
 mod session;
 mod wire;
 
 pub use hlc::{Hlc, HlcClock, SkewError};
 pub use merge::{merge_record, FieldOwner, Versioned};
-pub use session::{check_upload, Accepted, NextUpload, Uploader};
+pub use session::{
+    check_pull, check_upload, origin_in_hall, Accepted, Downloader, NextPull, NextUpload, Uploader,
+};
 pub use wire::*;

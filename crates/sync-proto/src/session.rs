@@ -1,6 +1,9 @@
 //! The upload sessions: what a receiver stores of a batch, and what a sender sends next.
 
-use crate::wire::{check_version, Change, Refusal, UploadBatch, UploadReply};
+use crate::wire::{
+    check_version, Change, PullReply, PullRequest, Refusal, UploadBatch, UploadReply,
+    PROTOCOL_VERSION,
+};
 use crate::HlcClock;
 
 /// What a receiver does with a batch: store `apply` (in one transaction, with
@@ -25,7 +28,7 @@ pub fn check_upload(
     clock: &HlcClock,
 ) -> Result<Accepted, Refusal> {
     check_version(batch.version)?;
-    if batch.hall != hall || batch.origin.is_empty() {
+    if batch.hall != hall || !origin_in_hall(&batch.origin, hall) {
         return Err(Refusal::WrongHall);
     }
     clock
@@ -149,5 +152,119 @@ impl Uploader {
             .saturating_mul(1 << self.failures.min(6))
             .min(60_000);
         NextUpload::Wait { ms }
+    }
+}
+
+/// Whether `origin` is the hall node of `hall` (`hall:H0101`) or one of its
+/// desktops (`hall:H0101/…`); a prefix alone is not enough (`hall:H01010`).
+pub fn origin_in_hall(origin: &str, hall: &str) -> bool {
+    origin
+        .strip_prefix("hall:")
+        .and_then(|rest| rest.strip_prefix(hall))
+        .is_some_and(|tail| tail.is_empty() || tail.starts_with('/'))
+}
+
+/// Decides about a pull from a node whose credential covers `hall`.
+pub fn check_pull(
+    req: &PullRequest,
+    hall: &str,
+    now_ms: i64,
+    clock: &HlcClock,
+) -> Result<(), Refusal> {
+    check_version(req.version)?;
+    if !origin_in_hall(&req.node, hall) {
+        return Err(Refusal::WrongHall);
+    }
+    clock
+        .check_peer_clock(req.sent_at_ms, now_ms)
+        .map_err(|e| Refusal::ClockSkew { skew_ms: e.skew_ms })
+}
+
+/// The puller's side: where in the upper node's feed it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Downloader {
+    cursor: u64,
+    failures: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NextPull {
+    /// More pages wait: pull again now.
+    Pull,
+    /// Everything is here; pull again later.
+    CaughtUp,
+    /// The link failed: try again after this long.
+    Wait { ms: u64 },
+    /// The upper node refused, or answered nonsense: a person must look.
+    Stop(Refusal),
+}
+
+impl Downloader {
+    /// `cursor` is the position this node stored after its last applied page.
+    pub fn new(cursor: u64) -> Self {
+        Self {
+            cursor,
+            failures: 0,
+        }
+    }
+
+    pub fn cursor(&self) -> u64 {
+        self.cursor
+    }
+
+    /// The next request; `wait_ms` lets the upper node hold it when nothing is new.
+    pub fn request(&self, node: &str, now_ms: i64, wait_ms: u64) -> PullRequest {
+        PullRequest {
+            version: PROTOCOL_VERSION,
+            node: node.to_owned(),
+            since: self.cursor,
+            sent_at_ms: now_ms,
+            wait_ms,
+        }
+    }
+
+    /// Takes in a reply. A page is only believed when its records lie after
+    /// the cursor in ascending order and `next` covers them; the caller
+    /// applies the records and stores `cursor()` together.
+    pub fn on_page(&mut self, reply: &PullReply) -> NextPull {
+        match reply {
+            PullReply::Page {
+                records,
+                next,
+                more,
+            } => {
+                let mut at = self.cursor;
+                for r in records {
+                    if r.cursor <= at {
+                        return NextPull::Stop(Refusal::Malformed {
+                            reason: format!("record at {} is not after {at}", r.cursor),
+                        });
+                    }
+                    at = r.cursor;
+                }
+                if *next < at {
+                    return NextPull::Stop(Refusal::Malformed {
+                        reason: format!("next {next} is before the page's last record {at}"),
+                    });
+                }
+                self.failures = 0;
+                self.cursor = self.cursor.max(*next);
+                if *more {
+                    NextPull::Pull
+                } else {
+                    NextPull::CaughtUp
+                }
+            }
+            PullReply::Refused(r) => NextPull::Stop(r.clone()),
+        }
+    }
+
+    pub fn on_transport_error(&mut self) -> NextPull {
+        self.failures = self.failures.saturating_add(1);
+        NextPull::Wait {
+            ms: 1_000u64
+                .saturating_mul(1 << self.failures.min(6))
+                .min(60_000),
+        }
     }
 }

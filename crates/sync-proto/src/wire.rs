@@ -73,6 +73,10 @@ pub struct PullRequest {
     pub node: String,
     pub since: u64,
     pub sent_at_ms: i64,
+    /// With nothing new, the receiver may hold the request this long for a
+    /// record to appear (a long poll), so edits reach the node at once.
+    #[serde(default)]
+    pub wait_ms: u64,
 }
 
 /// One record owned by the upper node (staff, counters, business types, plans…).

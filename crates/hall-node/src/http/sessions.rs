@@ -46,6 +46,10 @@ async fn sign_in(
                 ErrorCode::BadCredentials,
             ),
             LoginError::Locked { remaining_secs } => HallError::Locked(remaining_secs),
+            LoginError::Disabled => HallError::Input(
+                axum::http::StatusCode::FORBIDDEN,
+                ErrorCode::AccountDisabled,
+            ),
             LoginError::Store(e) => e.into(),
         })?;
     if account.hall_code != s.hall.code {
@@ -94,8 +98,10 @@ async fn change_password(
         return Err(HallError::bad(ErrorCode::PasswordRequired));
     }
     let new = Password::parse(&req.new).map_err(|_| HallError::bad(ErrorCode::PasswordWeak))?;
+    let now = s.clock.now();
+    let stamp = serde_json::to_string(&s.driver.stamp(now)).map_err(HallError::internal)?;
     s.store
-        .change_password(&staff_no, &req.current, &new, s.clock.now())
+        .change_password(&staff_no, &req.current, &new, now, &stamp)
         .await
         .map_err(|e| match e {
             ChangePasswordError::WrongCurrent => HallError::bad(ErrorCode::PasswordWrong),

@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use sync_proto::*;
 
+mod feed;
+
 /// The databases every test runs against: the embedded SQLite default, and
 /// PostgreSQL when the test command started one (`cargo xtask test` does).
 async fn backends(dir: &std::path::Path) -> Vec<String> {

@@ -4,6 +4,9 @@ use domain::{LoginThrottle, Password, Role, StaffNo};
 use store::accounts::{ChangePasswordError, LoginError};
 use store::Store;
 
+/// A replication timestamp as the hall node stamps a password change.
+const STAMP: &str = r#"{"wall_ms":5,"counter":0,"node":"hall:H0101"}"#;
+
 fn no(s: &str) -> StaffNo {
     StaffNo::parse(s).unwrap()
 }
@@ -37,6 +40,7 @@ async fn seeding_twice_changes_nothing() {
             "demo-1001",
             &Password::parse("new-pass-1").unwrap(),
             5,
+            STAMP,
         )
         .await
         .unwrap();
@@ -98,20 +102,20 @@ async fn change_password_checks_current_and_refuses_the_same() {
     let store = demo_store().await;
     let new = Password::parse("counter-42").unwrap();
     let e = store
-        .change_password(&no("1002"), "wrong", &new, 1)
+        .change_password(&no("1002"), "wrong", &new, 1, STAMP)
         .await
         .unwrap_err();
     assert!(matches!(e, ChangePasswordError::WrongCurrent));
     let same = Password::parse("demo-1002").unwrap();
     let e = store
-        .change_password(&no("1002"), "demo-1002", &same, 1)
+        .change_password(&no("1002"), "demo-1002", &same, 1, STAMP)
         .await
         .unwrap_err();
     assert!(matches!(e, ChangePasswordError::Unchanged));
     assert!(store.login(&no("1002"), "demo-1002", 2).await.is_ok());
 
     store
-        .change_password(&no("1002"), "demo-1002", &new, 3)
+        .change_password(&no("1002"), "demo-1002", &new, 3, STAMP)
         .await
         .unwrap();
     assert!(store.login(&no("1002"), "demo-1002", 4).await.is_err());
@@ -134,6 +138,7 @@ async fn data_survives_reopening_the_file() {
                 "demo-3001",
                 &Password::parse("duty-desk-9").unwrap(),
                 7,
+                STAMP,
             )
             .await
             .unwrap();
@@ -148,4 +153,96 @@ async fn data_survives_reopening_the_file() {
         store.login_outcomes(&no("3001")).await.unwrap(),
         vec!["bad_password", "ok"]
     );
+}
+
+#[tokio::test]
+async fn a_password_change_is_versioned_and_queued_for_the_province() {
+    let store = demo_store().await;
+    let new = Password::parse("hall-pass-1").unwrap();
+    store
+        .change_password(&no("1001"), "demo-1001", &new, 5, STAMP)
+        .await
+        .unwrap();
+    let v = store.password_version(&no("1001")).await.unwrap().unwrap();
+    assert_eq!(v.hlc.as_deref(), Some(STAMP));
+    assert!(!v.by_upper);
+    let out = store.outbox_after(0, 10).await.unwrap();
+    assert_eq!(out.len(), 1);
+    assert_eq!(
+        (out[0].kind.as_str(), out[0].key.as_str()),
+        ("staff_password", "1001")
+    );
+    assert_eq!(out[0].hlc, STAMP);
+    let body: serde_json::Value = serde_json::from_str(&out[0].body).unwrap();
+    assert_eq!(body["password_hash"], v.hash.as_str());
+}
+
+#[tokio::test]
+async fn the_province_feed_creates_resets_and_deactivates_accounts() {
+    use store::owned::{FeedRecord, StaffUpdate};
+    let store = demo_store().await;
+    let hash = store::accounts::hash_password("prov-pass-2".into())
+        .await
+        .unwrap();
+    let update = |no_: &str, active: bool| StaffUpdate {
+        staff_no: no(no_),
+        name: "周新".into(),
+        role: "clerk".into(),
+        hall_code: "H0101".into(),
+        active,
+        password_hash: hash.clone(),
+        password_hlc: STAMP.into(),
+        password_by_upper: true,
+    };
+    // A locked account whose password the province resets is unlocked.
+    for at in 0..5 {
+        let _ = store.login(&no("1002"), "wrong", 100 + at).await;
+    }
+    assert!(matches!(
+        store.login(&no("1002"), "demo-1002", 110).await,
+        Err(LoginError::Locked { .. })
+    ));
+    let session = store.open_session(&no("1001"), 100, 60_000).await.unwrap();
+    let record = FeedRecord {
+        kind: "staff".into(),
+        key: "5001".into(),
+        body: Some("{}".into()),
+    };
+    store
+        .apply_feed(
+            "province-feed",
+            7,
+            &[record],
+            &[
+                update("5001", true),
+                update("1002", true),
+                update("1001", false),
+            ],
+            Some("城东供电营业厅（新）"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.sync_mark("province-feed").await.unwrap(), 7);
+    assert_eq!(store.owned("staff").await.unwrap().len(), 1);
+    assert_eq!(
+        store.this_hall().await.unwrap().name,
+        "城东供电营业厅（新）"
+    );
+    let created = store.login(&no("5001"), "prov-pass-2", 120).await.unwrap();
+    assert_eq!(created.name.as_str(), "周新");
+    store.login(&no("1002"), "prov-pass-2", 121).await.unwrap();
+    // Deactivated: the right password gets a clear refusal; live sessions end.
+    assert!(matches!(
+        store.login(&no("1001"), "prov-pass-2", 122).await,
+        Err(LoginError::Disabled)
+    ));
+    assert!(matches!(
+        store.login(&no("1001"), "wrong-pass-9", 123).await,
+        Err(LoginError::BadCredentials)
+    ));
+    assert!(store
+        .session_account(&session, 130)
+        .await
+        .unwrap()
+        .is_none());
 }
