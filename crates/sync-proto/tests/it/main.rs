@@ -380,3 +380,137 @@ proptest! {
         prop_assert_eq!(uploader.acked(), head);
     }
 }
+
+#[test]
+fn an_origin_belongs_to_a_hall_exactly_not_by_prefix() {
+    assert!(origin_in_hall("hall:H0101", "H0101"));
+    assert!(origin_in_hall("hall:H0101/desk-3", "H0101"));
+    assert!(!origin_in_hall("hall:H01010", "H0101"));
+    assert!(!origin_in_hall("hall:H010", "H0101"));
+    assert!(!origin_in_hall("H0101", "H0101"));
+    assert!(!origin_in_hall("", "H0101"));
+    // The upload check uses the same rule.
+    let mut b = batch(vec![change(1)]);
+    b.origin = "hall:H01010".into();
+    assert_eq!(
+        check_upload(&b, "H0101", 0, NOW, &province()),
+        Err(Refusal::WrongHall)
+    );
+}
+
+#[test]
+fn a_pull_is_checked_for_version_hall_and_clock() {
+    let down = Downloader::new(7);
+    let req = down.request("hall:H0101", NOW, 20_000);
+    assert_eq!((req.since, req.wait_ms), (7, 20_000));
+    assert_eq!(check_pull(&req, "H0101", NOW, &province()), Ok(()));
+    assert_eq!(
+        check_pull(&req, "H0202", NOW, &province()),
+        Err(Refusal::WrongHall)
+    );
+    let mut old = req.clone();
+    old.version = 0;
+    assert!(matches!(
+        check_pull(&old, "H0101", NOW, &province()),
+        Err(Refusal::UpdateRequired { .. })
+    ));
+    assert!(matches!(
+        check_pull(&req, "H0101", NOW + 2 * TOLERANCE, &province()),
+        Err(Refusal::ClockSkew { .. })
+    ));
+    // An older sender's request without `wait_ms` still parses: it simply is not held.
+    let json = r#"{"version":1,"node":"hall:H0101","since":3,"sent_at_ms":5}"#;
+    let parsed: PullRequest = serde_json::from_str(json).unwrap();
+    assert_eq!(parsed.wait_ms, 0);
+}
+
+fn record(cursor: u64) -> OwnedRecord {
+    OwnedRecord {
+        cursor,
+        kind: owned::STAFF.into(),
+        key: format!("{cursor}"),
+        hlc: hlc(NOW, 0, "province"),
+        body: Some(json!({})),
+    }
+}
+
+#[test]
+fn the_downloader_resumes_from_its_cursor_and_disbelieves_nonsense() {
+    let mut down = Downloader::new(10);
+    let page = |records: Vec<OwnedRecord>, next: u64, more: bool| PullReply::Page {
+        records,
+        next,
+        more,
+    };
+    assert_eq!(
+        down.on_page(&page(vec![record(11), record(14)], 14, true)),
+        NextPull::Pull
+    );
+    assert_eq!(down.cursor(), 14);
+    assert_eq!(down.on_page(&page(vec![], 14, false)), NextPull::CaughtUp);
+    // A page that goes back, repeats, or claims a `next` before its records is refused
+    // and the cursor stays.
+    for bad in [
+        page(vec![record(13)], 13, false),
+        page(vec![record(16), record(15)], 16, false),
+        page(vec![record(16)], 15, false),
+    ] {
+        assert!(matches!(
+            down.on_page(&bad),
+            NextPull::Stop(Refusal::Malformed { .. })
+        ));
+        assert_eq!(down.cursor(), 14);
+    }
+    assert_eq!(
+        down.on_page(&PullReply::Refused(Refusal::UpdateRequired {
+            min_version: 2
+        })),
+        NextPull::Stop(Refusal::UpdateRequired { min_version: 2 })
+    );
+    assert_eq!(down.on_transport_error(), NextPull::Wait { ms: 2_000 });
+    assert_eq!(down.on_transport_error(), NextPull::Wait { ms: 4_000 });
+    for _ in 0..10 {
+        down.on_transport_error();
+    }
+    assert_eq!(down.on_transport_error(), NextPull::Wait { ms: 60_000 });
+    // A good page resets the back-off.
+    down.on_page(&page(vec![], 14, false));
+    assert_eq!(down.on_transport_error(), NextPull::Wait { ms: 2_000 });
+}
+
+#[test]
+fn owned_records_merge_by_their_kind_rules() {
+    let province_fields = owned::stamp(
+        serde_json::from_value(
+            json!({"name": "周新", "role": "clerk", "password_hash": "$argon2id$p"}),
+        )
+        .unwrap(),
+        &hlc(NOW, 0, "province"),
+        true,
+    );
+    // The hall changed the password later, and tried to rename (which it may not).
+    let hall_fields = owned::stamp(
+        serde_json::from_value(json!({"name": "周敏", "password_hash": "$argon2id$h"})).unwrap(),
+        &hlc(NOW + 10, 0, "hall:H0101"),
+        false,
+    );
+    let merged = owned::merge(owned::STAFF, &province_fields, &hall_fields);
+    assert_eq!(
+        merged,
+        owned::merge(owned::STAFF, &hall_fields, &province_fields)
+    );
+    let plain = owned::plain(&merged);
+    assert_eq!(plain["name"], "周新");
+    assert_eq!(plain["password_hash"], "$argon2id$h");
+    assert_eq!(
+        owned::latest(&merged),
+        Some(&hlc(NOW + 10, 0, "hall:H0101"))
+    );
+    // Business types are the province's alone.
+    let b = owned::stamp(
+        serde_json::from_value(json!({"name_zh": "居民业务"})).unwrap(),
+        &hlc(NOW + 20, 0, "hall:H0101"),
+        false,
+    );
+    assert!(owned::merge(owned::BUSINESS, &Default::default(), &b).is_empty());
+}
