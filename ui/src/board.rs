@@ -108,15 +108,17 @@ pub fn Board() -> impl IntoView {
                 (true, true) => (T::SyncOnline, "sync-online"),
                 (true, false) => (T::SyncOffline, "sync-offline"),
             };
-            let last = s
-                .last_success_at
-                .map(format_time)
-                .unwrap_or_else(|| text(locale, T::NoData).to_owned());
+            let when = |at: Option<i64>| {
+                at.map(format_time)
+                    .unwrap_or_else(|| text(locale, T::NoData).to_owned())
+            };
+            let (last, feed) = (when(s.last_success_at), when(s.feed_at));
             view! {
                 <p class=format!("sync-state {class}") id="sync-state">{text(locale, state)}</p>
                 <dl class="facts">
                     <dt>{text(locale, T::SyncLast)}</dt><dd>{last}</dd>
                     <dt>{text(locale, T::SyncWaiting)}</dt><dd id="sync-waiting">{s.waiting}</dd>
+                    <dt>{text(locale, T::SyncFeed)}</dt><dd id="sync-feed">{feed}</dd>
                 </dl>
             }
         })

@@ -59,6 +59,7 @@ pub enum T {
     SyncNotConfigured,
     SyncLast,
     SyncWaiting,
+    SyncFeed,
     StageCalled,
     StageServing,
     Since,
@@ -162,6 +163,7 @@ fn pair(t: T) -> (&'static str, &'static str) {
         SyncNotConfigured => ("未配置省级服务器，数据保存在本厅", "No province configured; data stays in this hall"),
         SyncLast => ("上次同步", "Last sync"),
         SyncWaiting => ("待上传", "Waiting to upload"),
+        SyncFeed => ("人员与窗口资料更新于", "Staff and counters updated"),
         PausedHint => (
             "窗口已暂停，不会叫号。按 F7 恢复服务。",
             "The counter is paused and calls nobody. Press F7 to resume.",

@@ -254,6 +254,9 @@ pub struct SyncStatus {
     pub last_success_at: Option<i64>,
     /// Changes recorded here and not yet acknowledged by the province.
     pub waiting: u64,
+    /// Unix ms when the province's own data (staff, set-up) was last fetched.
+    #[serde(default)]
+    pub feed_at: Option<i64>,
 }
 
 /// `GET /api/v1/me`: a clerk's counter and own figures.

@@ -35,8 +35,9 @@ async fn sync_status(s: &AppState) -> Result<SyncStatus, HallError> {
     Ok(SyncStatus {
         configured: link.is_some(),
         online: link.as_ref().is_some_and(|l| l.online),
-        last_success_at: link.and_then(|l| l.last_success_at),
+        last_success_at: link.as_ref().and_then(|l| l.last_success_at),
         waiting: head.saturating_sub(acked),
+        feed_at: link.and_then(|l| l.last_pull_at),
     })
 }
 
