@@ -5,7 +5,7 @@ use crate::i18n::{counter_label, duration, text, use_i18n, T};
 use crate::ipc::call0;
 use crate::roles::format_time;
 use crate::workbench::figures_view;
-use ipc::hall::BoardView;
+use ipc::hall::{BoardView, SyncProblem};
 use ipc::{cmd, ApiError, Locale};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -113,8 +113,30 @@ pub fn Board() -> impl IntoView {
                     .unwrap_or_else(|| text(locale, T::NoData).to_owned())
             };
             let (last, feed) = (when(s.last_success_at), when(s.feed_at));
+            let problem = s.problem.map(|p| {
+                let zh = matches!(locale, Locale::ZhCn);
+                let says = match p {
+                    SyncProblem::ClockSkew { skew_ms } => {
+                        let minutes = (skew_ms.abs() + 59_999) / 60_000;
+                        let (zh_dir, en_dir) = if skew_ms > 0 { ("快", "ahead") } else { ("慢", "behind") };
+                        if zh {
+                            format!("省级服务器拒收：本机时钟{zh_dir}了约 {minutes} 分钟。请校准本机时间，数据会自动补传。")
+                        } else {
+                            format!("The province refuses the data: this PC's clock is about {minutes} min {en_dir}. Set the time; the data then goes up by itself.")
+                        }
+                    }
+                    other => text(locale, match other {
+                        SyncProblem::UpdateRequired => T::SyncUpdateRequired,
+                        SyncProblem::Credential => T::SyncCredential,
+                        _ => T::SyncRejected,
+                    })
+                    .to_owned(),
+                };
+                view! { <p class="sync-problem" id="sync-problem" role="alert">{says}</p> }
+            });
             view! {
                 <p class=format!("sync-state {class}") id="sync-state">{text(locale, state)}</p>
+                {problem}
                 <dl class="facts">
                     <dt>{text(locale, T::SyncLast)}</dt><dd>{last}</dd>
                     <dt>{text(locale, T::SyncWaiting)}</dt><dd id="sync-waiting">{s.waiting}</dd>

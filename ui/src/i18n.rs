@@ -60,6 +60,9 @@ pub enum T {
     SyncLast,
     SyncWaiting,
     SyncFeed,
+    SyncUpdateRequired,
+    SyncCredential,
+    SyncRejected,
     StageCalled,
     StageServing,
     Since,
@@ -164,6 +167,18 @@ fn pair(t: T) -> (&'static str, &'static str) {
         SyncLast => ("上次同步", "Last sync"),
         SyncWaiting => ("待上传", "Waiting to upload"),
         SyncFeed => ("人员与窗口资料更新于", "Staff and counters updated"),
+        SyncUpdateRequired => (
+            "省级服务器要求升级本系统后才能继续同步，数据保存在本厅。",
+            "The province requires an update of this software before syncing again; data stays in this hall.",
+        ),
+        SyncCredential => (
+            "省级服务器不接受本厅的凭证，请联系省级运维。",
+            "The province does not accept this hall's credential; please contact the provincial maintainers.",
+        ),
+        SyncRejected => (
+            "省级服务器拒收了本厅的数据，请联系省级运维。",
+            "The province rejected this hall's data; please contact the provincial maintainers.",
+        ),
         PausedHint => (
             "窗口已暂停，不会叫号。按 F7 恢复服务。",
             "The counter is paused and calls nobody. Press F7 to resume.",

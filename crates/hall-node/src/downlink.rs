@@ -83,6 +83,9 @@ pub async fn run(store: Store, province: Province, hall: String, clock: Clock, s
             NextPull::Wait { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
             NextPull::Stop(r) => {
                 eprintln!("hall node: the province refuses the feed: {r:?}; retrying in 30 s");
+                if let Some(p) = crate::uplink::problem_of(&r) {
+                    sinks.link.lock().unwrap_or_else(|p| p.into_inner()).problem = Some(p);
+                }
                 tokio::time::sleep(Duration::from_secs(30)).await;
             }
         }

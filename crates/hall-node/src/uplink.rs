@@ -23,6 +23,21 @@ pub struct Link {
     pub last_success_at: Option<i64>,
     /// When the province's records were last pulled.
     pub last_pull_at: Option<i64>,
+    /// The province's last refusal that a person must fix; cleared by the next success.
+    pub problem: Option<ipc::hall::SyncProblem>,
+}
+
+/// What a supervisor must do about a refusal, if anything (a gap heals itself).
+pub fn problem_of(r: &sync_proto::Refusal) -> Option<ipc::hall::SyncProblem> {
+    use ipc::hall::SyncProblem as P;
+    use sync_proto::Refusal as R;
+    match r {
+        R::Gap { .. } => None,
+        R::ClockSkew { skew_ms } => Some(P::ClockSkew { skew_ms: *skew_ms }),
+        R::UpdateRequired { .. } | R::ReceiverTooOld { .. } => Some(P::UpdateRequired),
+        R::WrongHall => Some(P::Credential),
+        R::Malformed { .. } => Some(P::Rejected),
+    }
 }
 
 pub type SharedLink = std::sync::Arc<std::sync::Mutex<Link>>;
@@ -46,12 +61,13 @@ pub async fn run(
     link: SharedLink,
     mut commits: tokio::sync::broadcast::Receiver<std::sync::Arc<Vec<queue::Event>>>,
 ) {
-    let note = |online: bool, success: bool| {
+    let note = |online: bool, success: bool, problem: Option<ipc::hall::SyncProblem>| {
         let mut l = link.lock().unwrap_or_else(|p| p.into_inner());
         l.online = online;
         if success {
             l.last_success_at = Some(clock.now());
         }
+        l.problem = problem;
     };
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(15))
@@ -129,11 +145,15 @@ pub async fn run(
                 if acked {
                     let _ = store.set_sync_mark(PEER, up.acked()).await;
                 }
-                note(acked, acked);
+                let problem = match reply {
+                    UploadReply::Refused(r) => problem_of(r),
+                    UploadReply::Ack { .. } => None,
+                };
+                note(acked, acked, problem);
                 next
             }
             None => {
-                note(false, false);
+                note(false, false, None);
                 up.on_transport_error()
             }
         };

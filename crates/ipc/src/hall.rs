@@ -257,6 +257,23 @@ pub struct SyncStatus {
     /// Unix ms when the province's own data (staff, set-up) was last fetched.
     #[serde(default)]
     pub feed_at: Option<i64>,
+    /// Why the province refuses this hall's data, when it does: a person must act.
+    #[serde(default)]
+    pub problem: Option<SyncProblem>,
+}
+
+/// A refusal by the province that retrying will not cure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "problem", rename_all = "snake_case")]
+pub enum SyncProblem {
+    /// This PC's clock is off by this much (positive: ahead).
+    ClockSkew { skew_ms: i64 },
+    /// The province needs a newer version of this software.
+    UpdateRequired,
+    /// The province does not accept this hall's credential.
+    Credential,
+    /// The province rejected the data itself.
+    Rejected,
 }
 
 /// `GET /api/v1/me`: a clerk's counter and own figures.

@@ -37,7 +37,8 @@ async fn sync_status(s: &AppState) -> Result<SyncStatus, HallError> {
         online: link.as_ref().is_some_and(|l| l.online),
         last_success_at: link.as_ref().and_then(|l| l.last_success_at),
         waiting: head.saturating_sub(acked),
-        feed_at: link.and_then(|l| l.last_pull_at),
+        feed_at: link.as_ref().and_then(|l| l.last_pull_at),
+        problem: link.and_then(|l| l.problem),
     })
 }
 

@@ -477,3 +477,66 @@ async fn feed(db: &str, dir: &std::path::Path) {
     hall.stop().await;
     kill(&mut prov);
 }
+
+/// A province that refuses everything for a skewed clock, as the real one does
+/// for a hall whose clock is off (that refusal itself is tested in `refusals`).
+async fn refusing_province() -> (u16, tokio::task::JoinHandle<()>) {
+    use axum::routing::post;
+    let refusal = || async {
+        (
+            axum::http::StatusCode::CONFLICT,
+            axum::Json(json!({"reply": "refused", "refusal": "clock_skew", "skew_ms": 600_000})),
+        )
+    };
+    let app = axum::Router::new()
+        .route("/sync/v1/upload", post(refusal))
+        .route("/sync/v1/pull", post(refusal));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (port, task)
+}
+
+#[tokio::test]
+async fn a_refused_hall_says_why_on_its_board() {
+    let (port, task) = refusing_province().await;
+    let dir = tempfile::tempdir().unwrap();
+    let hall = hall_node::start(hall_node::Options {
+        db: dir.path().join("hall.db"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        utc_offset_minutes: 480,
+        demo: true,
+        queue: queue::QueueConfig::demo(),
+        province: Some(hall_node::uplink::Province {
+            url: format!("http://127.0.0.1:{port}"),
+            token: "t".into(),
+        }),
+    })
+    .await
+    .unwrap();
+    let http = Client::new();
+    let addr = hall.addr.to_string();
+    let (_, s) = sign_in(&http, &addr, "2001", "demo-2001").await;
+    let token = s["token"].as_str().unwrap().to_owned();
+    until("the board names the clock problem", || {
+        let (http, addr, token) = (http.clone(), addr.clone(), token.clone());
+        async move {
+            let b: Value = http
+                .get(format!("http://{addr}/api/v1/board"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            b["sync"]["online"] == false
+                && b["sync"]["problem"] == json!({"problem": "clock_skew", "skew_ms": 600_000})
+        }
+    })
+    .await;
+    hall.stop().await;
+    task.abort();
+}
