@@ -342,6 +342,24 @@ async fn refusals(db: &str) {
         send(skewed, token.clone()).await.1,
         UploadReply::Refused(Refusal::ClockSkew { .. })
     ));
+    // The refusal is kept for the maintainers, not only logged.
+    let out = Command::new(env!("CARGO_BIN_EXE_province-server"))
+        .args(["--db", db, "--add-maintainer", "运维"])
+        .output()
+        .unwrap();
+    let admin = String::from_utf8(out.stdout).unwrap();
+    let admin = admin.trim().rsplit(' ').next().unwrap();
+    let halls: Value = http
+        .get(format!("http://127.0.0.1:{port}/admin/v1/halls"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(halls[0]["last_refusal"]["refusal"], "clock_skew", "{halls}");
+    assert!(halls[0]["last_refusal"]["skew_ms"].as_i64().unwrap() > 3_000_000);
     // A ticket change without the fields it is stored by.
     let mut hollow = change(3);
     hollow.body = json!({"day": 1, "ticket": {"no": "A003"}});
