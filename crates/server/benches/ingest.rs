@@ -65,6 +65,8 @@ async fn upload(http: &Client, base: &str, hall: &str, token: &str, count: u64) 
 
 async fn run(db_url: &str, label: &str) {
     let node = server::start(server::Options {
+        release_dir: std::env::temp_dir().join("yyt-bench-releases"),
+        update_pubkey: None,
         db_url: db_url.into(),
         listen: "127.0.0.1:0".parse().unwrap(),
     })

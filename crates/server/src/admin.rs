@@ -39,7 +39,7 @@ pub struct AdminError {
 }
 
 impl AdminError {
-    fn new(
+    pub(crate) fn new(
         status: StatusCode,
         code: &'static str,
         zh: impl Into<String>,
@@ -53,7 +53,7 @@ impl AdminError {
         }
     }
 
-    fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Self {
+    pub(crate) fn invalid(zh: impl Into<String>, en: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", zh, en)
     }
 }
@@ -82,7 +82,7 @@ impl IntoResponse for AdminError {
 
 type Answer = Result<Json<Value>, AdminError>;
 
-async fn maintainer(s: &AppState, headers: &HeaderMap) -> Result<String, AdminError> {
+pub(crate) async fn maintainer(s: &AppState, headers: &HeaderMap) -> Result<String, AdminError> {
     let token = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
@@ -107,7 +107,7 @@ async fn maintainer(s: &AppState, headers: &HeaderMap) -> Result<String, AdminEr
     })
 }
 
-fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, AdminError> {
+pub(crate) fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, AdminError> {
     serde_json::from_slice(bytes).map_err(|e| {
         AdminError::new(
             StatusCode::BAD_REQUEST,
@@ -118,7 +118,7 @@ fn body<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, AdminError> {
     })
 }
 
-fn text(field: &str, value: &str, max: usize) -> Result<String, AdminError> {
+pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, AdminError> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > max || v.chars().any(char::is_control) {
         return Err(AdminError::invalid(

@@ -217,6 +217,34 @@ async fn store(
                 )
                 .await?;
             }
+            "update_status" => {
+                // A PC of this hall reporting on updating; other halls' PCs are not this hall's to report.
+                let b = &c.body;
+                let (Some(current), Some(state)) =
+                    (b["current_version"].as_str(), b["state"].as_str())
+                else {
+                    continue;
+                };
+                if !sync_proto::origin_in_hall(&c.key, hall) {
+                    continue;
+                }
+                sqlx::query(
+                    "INSERT INTO update_status (node, hall, current_version, offered, state, detail, at_ms)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     ON CONFLICT (node) DO UPDATE SET current_version = excluded.current_version,
+                       offered = excluded.offered, state = excluded.state, detail = excluded.detail, at_ms = excluded.at_ms
+                     WHERE update_status.at_ms <= excluded.at_ms",
+                )
+                .bind(&c.key)
+                .bind(hall)
+                .bind(current)
+                .bind(b["offered"].as_str())
+                .bind(state)
+                .bind(b["detail"].as_str())
+                .bind(c.hlc.wall_ms)
+                .execute(&mut *tx)
+                .await?;
+            }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
             _ => {}
         }

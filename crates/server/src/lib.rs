@@ -8,6 +8,9 @@
 mod admin;
 mod ingest;
 mod owned;
+mod releases;
+pub mod rollout;
+mod signing;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
@@ -24,6 +27,11 @@ pub struct Options {
     /// `sqlite://path?mode=rwc` or `postgres://…`.
     pub db_url: String,
     pub listen: SocketAddr,
+    /// Where release artifacts are kept (files named by their SHA-256).
+    pub release_dir: std::path::PathBuf,
+    /// The release signing public key (base64, as the desktop's updater has
+    /// it): when given, an artifact whose signature does not verify is refused.
+    pub update_pubkey: Option<String>,
 }
 
 #[derive(Clone)]
@@ -34,6 +42,8 @@ pub struct AppState {
     fed: std::sync::Arc<tokio::sync::Notify>,
     /// Set when the server stops: held pulls answer at once.
     closing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    release_dir: std::path::PathBuf,
+    update_pubkey: Option<String>,
 }
 
 pub struct Running {
@@ -112,6 +122,8 @@ pub async fn start(opts: Options) -> Result<Running, String> {
         ))),
         fed: Default::default(),
         closing: Default::default(),
+        release_dir: opts.release_dir.clone(),
+        update_pubkey: opts.update_pubkey.clone(),
     };
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
@@ -119,6 +131,7 @@ pub async fn start(opts: Options) -> Result<Running, String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let app = ingest::router()
         .merge(admin::router())
+        .merge(releases::router())
         .with_state(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {

@@ -8,6 +8,8 @@ async fn main() -> ExitCode {
     let mut listen = "127.0.0.1:7500".to_owned();
     let mut add: Option<(String, String)> = None;
     let mut maintainer: Option<String> = None;
+    let mut release_dir = std::path::PathBuf::from("releases");
+    let mut pubkey_file: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match (a.as_str(), args.next()) {
@@ -21,8 +23,10 @@ async fn main() -> ExitCode {
                 }
             },
             ("--add-maintainer", Some(name)) if !name.trim().is_empty() => maintainer = Some(name),
+            ("--releases", Some(dir)) => release_dir = dir.into(),
+            ("--update-pubkey", Some(file)) => pubkey_file = Some(file),
             _ => {
-                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]");
+                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--releases DIR] [--update-pubkey FILE] [--add-hall CODE NAME | --add-maintainer NAME]");
                 return ExitCode::from(2);
             }
         }
@@ -67,7 +71,21 @@ async fn main() -> ExitCode {
         eprintln!("province-server: --listen {listen:?} is not an address");
         return ExitCode::from(2);
     };
-    let running = match server::start(server::Options { db_url, listen }).await {
+    let update_pubkey = match pubkey_file.map(std::fs::read_to_string).transpose() {
+        Ok(key) => key.map(|k| k.trim().to_owned()),
+        Err(e) => {
+            eprintln!("province-server: --update-pubkey: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let running = match server::start(server::Options {
+        db_url,
+        listen,
+        release_dir,
+        update_pubkey,
+    })
+    .await
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("province-server: cannot start: {e}");

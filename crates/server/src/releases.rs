@@ -1,0 +1,572 @@
+//! Releases of the desktop suite: maintainers publish signed artifacts and steer the rollout; halls ask what to install.
+//!
+//! Artifacts are stored once, as files named by their SHA-256 in the release
+//! directory, and served with `Range` support so an interrupted download
+//! resumes. Which release a hall is offered is decided in `rollout.rs`.
+
+use crate::admin::{body, maintainer, text, AdminError};
+use crate::rollout::{self, Channel, Release, State as RolloutState, Version};
+use crate::{now_ms, AppState};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// The largest artifact accepted.
+const MAX_ARTIFACT: usize = 512 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/v1/releases", get(list))
+        .route(
+            "/admin/v1/releases/{version}",
+            put(put_release).patch(patch_release),
+        )
+        .route(
+            "/admin/v1/releases/{version}/artifacts/{target}",
+            put(put_artifact).layer(DefaultBodyLimit::max(MAX_ARTIFACT)),
+        )
+        .route("/admin/v1/halls/{code}/channel", put(put_channel))
+        .route("/sync/v1/updates/offer", post(offer))
+        .route("/sync/v1/releases/{version}/{target}", get(download))
+}
+
+fn version_of(raw: &str) -> Result<Version, AdminError> {
+    Version::parse(raw).ok_or_else(|| {
+        AdminError::invalid(
+            "版本号应为 主.次.修订（如 1.4.2）",
+            "A version is major.minor.patch (e.g. 1.4.2)",
+        )
+    })
+}
+
+fn channel_of(raw: &str) -> Result<Channel, AdminError> {
+    Channel::parse(raw).ok_or_else(|| {
+        AdminError::invalid("发布通道应为 pilot 或 all", "The channel is pilot or all")
+    })
+}
+
+fn percent_of(p: u32) -> Result<u8, AdminError> {
+    u8::try_from(p).ok().filter(|p| *p <= 100).ok_or_else(|| {
+        AdminError::invalid("灰度比例应在 0–100 之间", "The rollout percentage is 0–100")
+    })
+}
+
+fn target_of(raw: &str) -> Result<String, AdminError> {
+    let ok = !raw.is_empty()
+        && raw.len() <= 40
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(raw.to_owned())
+    } else {
+        Err(AdminError::invalid(
+            "目标平台应为小写字母、数字和连字符（如 linux-x86_64-deb）",
+            "A target is lowercase letters, digits and dashes (e.g. linux-x86_64-deb)",
+        ))
+    }
+}
+
+fn no_release(version: &str) -> AdminError {
+    AdminError::new(
+        StatusCode::NOT_FOUND,
+        "no_release",
+        format!("版本 {version} 尚未发布"),
+        format!("There is no release {version}"),
+    )
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleasePut {
+    notes: String,
+    channel: String,
+    percent: u32,
+}
+
+/// `PUT /admin/v1/releases/{version}`: announces a release (paused until its artifacts are in).
+async fn put_release(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(version): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, AdminError> {
+    maintainer(&s, &headers).await?;
+    let req: ReleasePut = body(&bytes)?;
+    let v = version_of(&version)?;
+    let notes = text("发布说明", &req.notes, 4000)?;
+    let channel = channel_of(&req.channel)?;
+    let percent = percent_of(req.percent)?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT state FROM release WHERE version = $1")
+        .bind(v.to_string())
+        .fetch_optional(&s.pool)
+        .await?;
+    if exists.is_some() {
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "release_exists",
+            format!("版本 {v} 已发布；请用 PATCH 调整灰度或撤回"),
+            format!("Release {v} exists; use PATCH to change its rollout or withdraw it"),
+        ));
+    }
+    sqlx::query(
+        "INSERT INTO release (version, notes, channel, percent, state, published_at_ms) VALUES ($1, $2, $3, $4, 'paused', $5)",
+    )
+    .bind(v.to_string())
+    .bind(notes)
+    .bind(channel.code())
+    .bind(i64::from(percent))
+    .bind(now_ms())
+    .execute(&s.pool)
+    .await?;
+    Ok(Json(json!({"version": v.to_string(), "state": "paused"})))
+}
+
+/// `PUT /admin/v1/releases/{version}/artifacts/{target}`: the signed file for one target.
+/// Headers: `x-file-name`, `x-signature` (the updater signature, base64).
+async fn put_artifact(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((version, target)): Path<(String, String)>,
+    bytes: Bytes,
+) -> Result<Json<Value>, AdminError> {
+    maintainer(&s, &headers).await?;
+    let v = version_of(&version)?;
+    let target = target_of(&target)?;
+    let header_text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|h| h.to_str().ok())
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .map(str::to_owned)
+    };
+    let file_name = header_text("x-file-name")
+        .filter(|n| n.len() <= 200 && !n.contains(['/', '\\']) && !n.starts_with('.'))
+        .ok_or_else(|| {
+            AdminError::invalid(
+                "缺少文件名（x-file-name）",
+                "x-file-name is missing or invalid",
+            )
+        })?;
+    let signature = header_text("x-signature")
+        .ok_or_else(|| AdminError::invalid("缺少签名（x-signature）", "x-signature is missing"))?;
+    if bytes.is_empty() {
+        return Err(AdminError::invalid("安装包为空", "The artifact is empty"));
+    }
+    if let Some(key) = &s.update_pubkey {
+        if let Err(e) = crate::signing::verify(key, &signature, &bytes) {
+            return Err(AdminError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_signature",
+                format!("签名无效，未保存：{e}"),
+                format!(
+                    "The signature does not verify with the release key; nothing was stored: {e}"
+                ),
+            ));
+        }
+    }
+    let state: Option<String> = sqlx::query_scalar("SELECT state FROM release WHERE version = $1")
+        .bind(v.to_string())
+        .fetch_optional(&s.pool)
+        .await?;
+    if state.is_none() {
+        return Err(no_release(&v.to_string()));
+    }
+    let sha: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    store_file(&s.release_dir, &sha, &bytes)
+        .await
+        .map_err(|e| AdminError::from(sqlx::Error::Io(e)))?;
+    sqlx::query(
+        "INSERT INTO release_artifact (version, target, file_name, sha256, size, signature) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (version, target) DO UPDATE SET file_name = excluded.file_name, sha256 = excluded.sha256,
+           size = excluded.size, signature = excluded.signature",
+    )
+    .bind(v.to_string())
+    .bind(&target)
+    .bind(&file_name)
+    .bind(&sha)
+    .bind(bytes.len() as i64)
+    .bind(&signature)
+    .execute(&s.pool)
+    .await?;
+    Ok(Json(
+        json!({"version": v.to_string(), "target": target, "sha256": sha, "size": bytes.len()}),
+    ))
+}
+
+/// Writes `bytes` as `dir/sha` durably: a temporary file, synced, then renamed.
+async fn store_file(dir: &std::path::Path, sha: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use tokio::io::AsyncWriteExt;
+    tokio::fs::create_dir_all(dir).await?;
+    let path = dir.join(sha);
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(());
+    }
+    let tmp = dir.join(format!("{sha}.part"));
+    let mut f = tokio::fs::File::create(&tmp).await?;
+    f.write_all(bytes).await?;
+    f.sync_all().await?;
+    drop(f);
+    tokio::fs::rename(&tmp, &path).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleasePatch {
+    percent: Option<u32>,
+    state: Option<String>,
+    channel: Option<String>,
+}
+
+/// `PATCH /admin/v1/releases/{version}`: widen or narrow the rollout, pause, resume, withdraw.
+async fn patch_release(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(version): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, AdminError> {
+    maintainer(&s, &headers).await?;
+    let req: ReleasePatch = body(&bytes)?;
+    let v = version_of(&version)?.to_string();
+    let percent = req.percent.map(percent_of).transpose()?;
+    let channel = req.channel.as_deref().map(channel_of).transpose()?;
+    let state = match req.state.as_deref() {
+        None => None,
+        Some(raw) => Some(RolloutState::parse(raw).ok_or_else(|| {
+            AdminError::invalid(
+                "状态应为 active、paused 或 withdrawn",
+                "The state is active, paused or withdrawn",
+            )
+        })?),
+    };
+    let mut tx = s.pool.begin().await?;
+    let current: Option<String> =
+        sqlx::query_scalar("SELECT state FROM release WHERE version = $1")
+            .bind(&v)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(current) = current else {
+        return Err(no_release(&v));
+    };
+    if current == "withdrawn" && state.is_some_and(|st| st != RolloutState::Withdrawn) {
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "withdrawn",
+            format!("版本 {v} 已撤回，不能再发布；请发布新的版本号"),
+            format!("Release {v} was withdrawn and cannot return; publish a new version"),
+        ));
+    }
+    if state == Some(RolloutState::Active) {
+        let artifacts: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM release_artifact WHERE version = $1")
+                .bind(&v)
+                .fetch_one(&mut *tx)
+                .await?;
+        if artifacts == 0 {
+            return Err(AdminError::new(
+                StatusCode::CONFLICT,
+                "no_artifacts",
+                format!("版本 {v} 还没有安装包，不能开始推送"),
+                format!("Release {v} has no artifacts yet"),
+            ));
+        }
+    }
+    if let Some(p) = percent {
+        sqlx::query("UPDATE release SET percent = $1 WHERE version = $2")
+            .bind(i64::from(p))
+            .bind(&v)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(c) = channel {
+        sqlx::query("UPDATE release SET channel = $1 WHERE version = $2")
+            .bind(c.code())
+            .bind(&v)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(st) = state {
+        sqlx::query("UPDATE release SET state = $1 WHERE version = $2")
+            .bind(st.code())
+            .bind(&v)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(Json(json!({"version": v})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChannelPut {
+    channel: String,
+}
+
+/// `PUT /admin/v1/halls/{code}/channel`: makes a hall a pilot hall, or an ordinary one.
+async fn put_channel(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+    bytes: Bytes,
+) -> Result<Json<Value>, AdminError> {
+    maintainer(&s, &headers).await?;
+    let req: ChannelPut = body(&bytes)?;
+    let channel = channel_of(&req.channel)?;
+    let done = sqlx::query("UPDATE hall SET channel = $1 WHERE code = $2")
+        .bind(channel.code())
+        .bind(&code)
+        .execute(&s.pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AdminError::new(
+            StatusCode::NOT_FOUND,
+            "no_hall",
+            format!("营业厅 {code} 不存在"),
+            format!("There is no hall {code}"),
+        ));
+    }
+    Ok(Json(json!({"hall": code, "channel": channel.code()})))
+}
+
+/// `GET /admin/v1/releases`: every release, its artifacts, and where the PCs stand.
+async fn list(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, AdminError> {
+    maintainer(&s, &headers).await?;
+    let releases: Vec<(String, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT version, notes, channel, percent, state, published_at_ms FROM release",
+    )
+    .fetch_all(&s.pool)
+    .await?;
+    let mut out = Vec::new();
+    for (version, notes, channel, percent, state, at) in releases {
+        let artifacts: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT target, file_name, sha256, size FROM release_artifact WHERE version = $1 ORDER BY target",
+        )
+        .bind(&version)
+        .fetch_all(&s.pool)
+        .await?;
+        let status: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT state, COUNT(*) FROM update_status WHERE current_version = $1 OR offered = $1 GROUP BY state ORDER BY state",
+        )
+        .bind(&version)
+        .fetch_all(&s.pool)
+        .await?;
+        out.push(json!({
+            "version": version, "notes": notes, "channel": channel, "percent": percent,
+            "state": state, "published_at_ms": at,
+            "artifacts": artifacts.iter().map(|(t, f, h, n)| json!({"target": t, "file_name": f, "sha256": h, "size": n})).collect::<Vec<_>>(),
+            "pcs": status.into_iter().map(|(st, n)| (st, Value::from(n))).collect::<serde_json::Map<_, _>>(),
+        }));
+    }
+    out.sort_by_key(|r| r["version"].as_str().and_then(Version::parse));
+    Ok(Json(Value::Array(out)))
+}
+
+#[derive(Deserialize)]
+struct OfferRequest {
+    version: u16,
+    target: String,
+    current_version: String,
+}
+
+/// `POST /sync/v1/updates/offer` (hall token): the release this hall should install, if any.
+async fn offer(State(s): State<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+    let Some(hall) = crate::ingest::hall_of(&s, &headers).await else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"code": "unauthorized"})),
+        )
+            .into_response();
+    };
+    let req: OfferRequest = match serde_json::from_slice(&bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                Json(json!({"code": "bad_body", "message": e.to_string()})),
+            )
+                .into_response()
+        }
+    };
+    if let Err(r) = sync_proto::check_version(req.version) {
+        return (
+            StatusCode::CONFLICT,
+            Json(json!({"code": "refused", "refusal": r})),
+        )
+            .into_response();
+    }
+    let Some(current) = Version::parse(&req.current_version) else {
+        return (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Json(json!({"code": "bad_version"})),
+        )
+            .into_response();
+    };
+    match find_offer(&s, &hall, &req.target, current).await {
+        Ok(offer) => Json(json!({ "offer": offer })).into_response(),
+        Err(e) => {
+            eprintln!("province: internal error: {e}");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({"code": "internal"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn find_offer(
+    s: &AppState,
+    hall: &str,
+    target: &str,
+    current: Version,
+) -> Result<Option<Value>, sqlx::Error> {
+    let channel: String = sqlx::query_scalar("SELECT channel FROM hall WHERE code = $1")
+        .bind(hall)
+        .fetch_one(&s.pool)
+        .await?;
+    // Only releases with an artifact for this target can be offered.
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT r.version, r.channel, r.percent, r.state FROM release r
+         JOIN release_artifact a ON a.version = r.version AND a.target = $1",
+    )
+    .bind(target)
+    .fetch_all(&s.pool)
+    .await?;
+    let mut releases: Vec<Release> = rows
+        .into_iter()
+        .filter_map(|(v, c, p, st)| {
+            Some(Release {
+                version: Version::parse(&v)?,
+                channel: Channel::parse(&c)?,
+                percent: u8::try_from(p).ok()?,
+                state: RolloutState::parse(&st)?,
+            })
+        })
+        .collect();
+    // The current release decides a rollback even without an artifact for this target.
+    let here: Option<String> = sqlx::query_scalar("SELECT state FROM release WHERE version = $1")
+        .bind(current.to_string())
+        .fetch_optional(&s.pool)
+        .await?;
+    if here.as_deref() == Some("withdrawn") && !releases.iter().any(|r| r.version == current) {
+        releases.push(Release {
+            version: current,
+            channel: Channel::All,
+            percent: 0,
+            state: RolloutState::Withdrawn,
+        });
+    }
+    let pilot = channel == "pilot";
+    let Some(chosen) = rollout::offer(&releases, pilot, rollout::bucket(hall), current) else {
+        return Ok(None);
+    };
+    let v = chosen.version.to_string();
+    let (notes, at): (String, i64) =
+        sqlx::query_as("SELECT notes, published_at_ms FROM release WHERE version = $1")
+            .bind(&v)
+            .fetch_one(&s.pool)
+            .await?;
+    let (file_name, sha, size, signature): (String, String, i64, String) = sqlx::query_as(
+        "SELECT file_name, sha256, size, signature FROM release_artifact WHERE version = $1 AND target = $2",
+    )
+    .bind(&v)
+    .bind(target)
+    .fetch_one(&s.pool)
+    .await?;
+    Ok(Some(json!({
+        "version": v, "notes": notes, "published_at_ms": at, "target": target,
+        "file_name": file_name, "sha256": sha, "size": size, "signature": signature,
+        "rollback": chosen.version < current,
+    })))
+}
+
+/// `GET /sync/v1/releases/{version}/{target}` (hall token): the artifact, resumable with `Range: bytes=N-`.
+async fn download(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((version, target)): Path<(String, String)>,
+) -> Response {
+    if crate::ingest::hall_of(&s, &headers).await.is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let sha: Option<String> = match sqlx::query_scalar(
+        "SELECT a.sha256 FROM release_artifact a JOIN release r ON r.version = a.version
+         WHERE a.version = $1 AND a.target = $2 AND r.state <> 'withdrawn'",
+    )
+    .bind(&version)
+    .bind(&target)
+    .fetch_optional(&s.pool)
+    .await
+    {
+        Ok(sha) => sha,
+        Err(e) => {
+            eprintln!("province: internal error: {e}");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let Some(sha) = sha else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match tokio::fs::read(s.release_dir.join(&sha)).await {
+        Ok(bytes) => ranged(&headers, bytes),
+        Err(e) => {
+            eprintln!("province: artifact {sha} unreadable: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+/// Answers with `bytes`, or the part a `Range: bytes=START-[END]` header asks for.
+pub fn ranged(headers: &HeaderMap, bytes: Vec<u8>) -> Response {
+    let len = bytes.len() as u64;
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("bytes="))
+        .and_then(|v| v.split_once('-'))
+        .and_then(|(a, b)| {
+            let start: u64 = a.trim().parse().ok()?;
+            let end: u64 = if b.trim().is_empty() {
+                len.checked_sub(1)?
+            } else {
+                b.trim().parse().ok()?
+            };
+            Some((start, end.min(len.saturating_sub(1))))
+        });
+    match range {
+        None => (
+            StatusCode::OK,
+            [
+                (header::ACCEPT_RANGES, "bytes".to_owned()),
+                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            ],
+            Body::from(bytes),
+        )
+            .into_response(),
+        Some((start, end)) if start <= end && start < len => (
+            StatusCode::PARTIAL_CONTENT,
+            [
+                (header::ACCEPT_RANGES, "bytes".to_owned()),
+                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
+            ],
+            Body::from(bytes[start as usize..=end as usize].to_vec()),
+        )
+            .into_response(),
+        Some(_) => (
+            StatusCode::RANGE_NOT_SATISFIABLE,
+            [(header::CONTENT_RANGE, format!("bytes */{len}"))],
+        )
+            .into_response(),
+    }
+}
