@@ -53,6 +53,15 @@ pub struct AppState {
     callers: auth::CallerCache,
     /// `None` when no province is configured.
     link: Option<uplink::SharedLink>,
+    province: Option<uplink::Province>,
+    /// Releases fetched for the hall's PCs (files named by their SHA-256).
+    release_cache: PathBuf,
+    /// One release download at a time.
+    fetching: Arc<tokio::sync::Mutex<()>>,
+    /// The province's last offer per target and version, for when it is out of reach.
+    offers: Arc<std::sync::Mutex<HashMap<String, http::Offer>>>,
+    /// Where this node listens (for links when a request names no host).
+    addr: SocketAddr,
 }
 
 /// A started hall node.
@@ -111,6 +120,10 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         format!("hall:{}", hall.code),
     )
     .await?;
+    let listener = tokio::net::TcpListener::bind(opts.listen)
+        .await
+        .map_err(HallError::internal)?;
+    let addr = listener.local_addr().map_err(HallError::internal)?;
     let state = AppState {
         store: store.clone(),
         driver,
@@ -122,6 +135,15 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
             .province
             .as_ref()
             .map(|_| uplink::SharedLink::default()),
+        province: opts.province.clone(),
+        release_cache: opts
+            .db
+            .parent()
+            .map(|d| d.join("releases"))
+            .unwrap_or_else(|| PathBuf::from("releases")),
+        fetching: Default::default(),
+        offers: Default::default(),
+        addr,
     };
     if let Some(province) = opts.province.clone() {
         let link = state.link.clone().unwrap_or_default();
@@ -145,10 +167,6 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
             },
         ));
     }
-    let listener = tokio::net::TcpListener::bind(opts.listen)
-        .await
-        .map_err(HallError::internal)?;
-    let addr = listener.local_addr().map_err(HallError::internal)?;
     let (stop, stopped) = oneshot::channel::<()>();
     let app = http::router(state);
     let server = tokio::spawn(async move {

@@ -7,15 +7,17 @@
 use crate::admin::{body, maintainer, text, AdminError};
 use crate::rollout::{self, Channel, Release, State as RolloutState, Version};
 use crate::{now_ms, AppState};
-use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
 
 /// The largest artifact accepted.
 const MAX_ARTIFACT: usize = 512 * 1024 * 1024;
@@ -490,13 +492,13 @@ async fn find_offer(
     })))
 }
 
-/// `GET /sync/v1/releases/{version}/{target}` (hall token): the artifact, resumable with `Range: bytes=N-`.
+/// `GET /sync/v1/releases/{version}/{target}` (hall token): the artifact, resumable with `Range`.
 async fn download(
     State(s): State<AppState>,
-    headers: HeaderMap,
     Path((version, target)): Path<(String, String)>,
+    req: Request,
 ) -> Response {
-    if crate::ingest::hall_of(&s, &headers).await.is_none() {
+    if crate::ingest::hall_of(&s, req.headers()).await.is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
     }
     let sha: Option<String> = match sqlx::query_scalar(
@@ -517,56 +519,11 @@ async fn download(
     let Some(sha) = sha else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match tokio::fs::read(s.release_dir.join(&sha)).await {
-        Ok(bytes) => ranged(&headers, bytes),
+    match ServeFile::new(s.release_dir.join(&sha)).oneshot(req).await {
+        Ok(r) => r.into_response(),
         Err(e) => {
             eprintln!("province: artifact {sha} unreadable: {e}");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
-    }
-}
-
-/// Answers with `bytes`, or the part a `Range: bytes=START-[END]` header asks for.
-pub fn ranged(headers: &HeaderMap, bytes: Vec<u8>) -> Response {
-    let len = bytes.len() as u64;
-    let range = headers
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("bytes="))
-        .and_then(|v| v.split_once('-'))
-        .and_then(|(a, b)| {
-            let start: u64 = a.trim().parse().ok()?;
-            let end: u64 = if b.trim().is_empty() {
-                len.checked_sub(1)?
-            } else {
-                b.trim().parse().ok()?
-            };
-            Some((start, end.min(len.saturating_sub(1))))
-        });
-    match range {
-        None => (
-            StatusCode::OK,
-            [
-                (header::ACCEPT_RANGES, "bytes".to_owned()),
-                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-            ],
-            Body::from(bytes),
-        )
-            .into_response(),
-        Some((start, end)) if start <= end && start < len => (
-            StatusCode::PARTIAL_CONTENT,
-            [
-                (header::ACCEPT_RANGES, "bytes".to_owned()),
-                (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
-                (header::CONTENT_RANGE, format!("bytes {start}-{end}/{len}")),
-            ],
-            Body::from(bytes[start as usize..=end as usize].to_vec()),
-        )
-            .into_response(),
-        Some(_) => (
-            StatusCode::RANGE_NOT_SATISFIABLE,
-            [(header::CONTENT_RANGE, format!("bytes */{len}"))],
-        )
-            .into_response(),
     }
 }

@@ -127,6 +127,18 @@ impl Store {
         Ok(())
     }
 
+    /// Appends one change made outside the queue (an update report) to the outbox.
+    pub async fn append_change(&self, hlc: &str, kind: &str, key: &str, body: &str) -> Result<()> {
+        sqlx::query("INSERT INTO outbox (hlc, kind, key, body) VALUES (?, ?, ?, ?)")
+            .bind(hlc)
+            .bind(kind)
+            .bind(key)
+            .bind(body)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     /// The commands of `day`, in order.
     pub async fn journal_day(&self, day: u32) -> Result<Vec<JournalRow>> {
         let rows: Vec<(i64, String)> =

@@ -7,6 +7,9 @@ mod events;
 mod pages;
 mod sessions;
 mod tickets;
+mod updates;
+
+pub use updates::Offer;
 
 use crate::error::HallError;
 use crate::AppState;
@@ -29,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(board::router())
         .merge(events::router())
         .merge(pages::router())
+        .merge(updates::router())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -1,0 +1,292 @@
+//! Updates for the hall's PCs: the updater's endpoint, the hall's cache of each release, and the PCs' reports.
+//!
+//! A PC's updater asks `GET /updates/{target}/{arch}/{current_version}`; the
+//! hall asks the province which release this hall should run, fetches the
+//! artifact once (resuming an interrupted download, checking its SHA-256) and
+//! points the PC at its own copy, so a release crosses the provincial network
+//! once per hall. The signature is the publisher's and is checked by the PC's
+//! updater; nothing here can make a tampered file pass. These reads are open
+//! on the hall LAN (the content is signed); reports need a staff session.
+
+use crate::auth::Caller;
+use crate::error::HallError;
+use crate::http::Body;
+use crate::AppState;
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::path::PathBuf;
+use tower::ServiceExt;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/updates/{target}/{arch}/{current}", get(check))
+        .route("/updates/files/{sha}", get(file))
+        .route("/api/v1/updates/report", post(report))
+}
+
+/// The province's answer about this hall's release, as it was given.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Offer {
+    version: String,
+    notes: String,
+    published_at_ms: i64,
+    target: String,
+    sha256: String,
+    size: u64,
+    signature: String,
+}
+
+fn is_sha(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+async fn check(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path((target, arch, current)): Path<(String, String, String)>,
+) -> Result<Response, HallError> {
+    let Some(province) = &s.province else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    let key = format!("{target}-{arch}").to_ascii_lowercase();
+    let asked = format!("{key}/{current}");
+    let offer = match ask_province(province, &key, &current).await {
+        Ok(offer) => {
+            let mut known = s.offers.lock().unwrap_or_else(|p| p.into_inner());
+            match &offer {
+                Some(o) => known.insert(asked, o.clone()),
+                None => known.remove(&asked),
+            };
+            offer
+        }
+        // The province is out of reach: the hall's last answer still holds,
+        // and its copy of the release is here.
+        Err(e) => Some(
+            s.offers
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&asked)
+                .cloned()
+                .ok_or(e)?,
+        ),
+    };
+    let Some(offer) = offer else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    cached(&s, province, &offer).await?;
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .unwrap_or_else(|| s.addr.to_string());
+    Ok(Json(json!({
+        "version": offer.version,
+        "notes": offer.notes,
+        "pub_date": rfc3339(offer.published_at_ms),
+        "url": format!("http://{host}/updates/files/{}", offer.sha256),
+        "signature": offer.signature,
+    }))
+    .into_response())
+}
+
+async fn ask_province(
+    province: &crate::uplink::Province,
+    key: &str,
+    current: &str,
+) -> Result<Option<Offer>, HallError> {
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .map_err(HallError::internal)?;
+    let reply = http
+        .post(format!(
+            "{}/sync/v1/updates/offer",
+            province.url.trim_end_matches('/')
+        ))
+        .bearer_auth(&province.token)
+        .json(&json!({"version": sync_proto::PROTOCOL_VERSION, "target": key, "current_version": current}))
+        .send()
+        .await
+        .map_err(|_| HallError::Unavailable)?;
+    if !reply.status().is_success() {
+        return Err(HallError::Unavailable);
+    }
+    let answer: Value = reply.json().await.map_err(|_| HallError::Unavailable)?;
+    if answer["offer"].is_null() {
+        return Ok(None);
+    }
+    let offer: Offer =
+        serde_json::from_value(answer["offer"].clone()).map_err(HallError::internal)?;
+    if !is_sha(&offer.sha256) {
+        return Err(HallError::internal("the province sent a malformed digest"));
+    }
+    Ok(Some(offer))
+}
+
+/// Makes sure the offered artifact is in the hall's cache: fetched once,
+/// resumed after an interruption, kept only when its digest matches.
+async fn cached(
+    s: &AppState,
+    province: &crate::uplink::Province,
+    offer: &Offer,
+) -> Result<PathBuf, HallError> {
+    use tokio::io::AsyncWriteExt;
+    let _one_at_a_time = s.fetching.lock().await;
+    let dir = &s.release_cache;
+    let path = dir.join(&offer.sha256);
+    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return Ok(path);
+    }
+    tokio::fs::create_dir_all(dir)
+        .await
+        .map_err(HallError::internal)?;
+    let part = dir.join(format!("{}.part", offer.sha256));
+    let have = tokio::fs::metadata(&part)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    let mut req = reqwest::Client::new()
+        .get(format!(
+            "{}/sync/v1/releases/{}/{}",
+            province.url.trim_end_matches('/'),
+            offer.version,
+            offer.target
+        ))
+        .bearer_auth(&province.token);
+    if have > 0 && have < offer.size {
+        req = req.header("range", format!("bytes={have}-"));
+    }
+    let mut resp = req.send().await.map_err(|_| HallError::Unavailable)?;
+    let mut file = match resp.status() {
+        StatusCode::PARTIAL_CONTENT => tokio::fs::OpenOptions::new()
+            .append(true)
+            .open(&part)
+            .await
+            .map_err(HallError::internal)?,
+        StatusCode::OK => tokio::fs::File::create(&part)
+            .await
+            .map_err(HallError::internal)?,
+        _ => return Err(HallError::Unavailable),
+    };
+    while let Some(chunk) = resp.chunk().await.map_err(|_| HallError::Unavailable)? {
+        file.write_all(&chunk).await.map_err(HallError::internal)?;
+    }
+    file.sync_all().await.map_err(HallError::internal)?;
+    drop(file);
+    let bytes = tokio::fs::read(&part).await.map_err(HallError::internal)?;
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if digest != offer.sha256 {
+        // Start over next time rather than keep a corrupt copy.
+        let _ = tokio::fs::remove_file(&part).await;
+        eprintln!(
+            "hall node: release {} arrived corrupted; discarded",
+            offer.version
+        );
+        return Err(HallError::Unavailable);
+    }
+    tokio::fs::rename(&part, &path)
+        .await
+        .map_err(HallError::internal)?;
+    Ok(path)
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` from Unix ms (UTC), without a date library.
+fn rfc3339(ms: i64) -> String {
+    let secs = ms.div_euclid(1000);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// `GET /updates/files/{sha}`: a cached artifact, resumable (`Range`).
+async fn file(State(s): State<AppState>, Path(sha): Path<String>, req: Request) -> Response {
+    if !is_sha(&sha) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let path = s.release_cache.join(&sha);
+    match tower_http::services::ServeFile::new(path)
+        .oneshot(req)
+        .await
+    {
+        Ok(r) => r.into_response(),
+        Err(e) => {
+            eprintln!("hall node: serving a release: {e}");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Report {
+    /// This PC's name in the hall (letters, digits, dashes).
+    pc: String,
+    current_version: String,
+    offered: Option<String>,
+    /// `offered`, `downloading`, `installed`, `failed`, `up_to_date`.
+    state: String,
+    detail: Option<String>,
+}
+
+/// `POST /api/v1/updates/report` (a staff session): a PC says where it stands; it goes up to the province.
+async fn report(
+    State(s): State<AppState>,
+    caller: Caller,
+    Body(r): Body<Report>,
+) -> Result<Json<Value>, HallError> {
+    caller.staff()?;
+    let ok_pc = !r.pc.is_empty()
+        && r.pc.len() <= 40
+        && r.pc
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let states = [
+        "offered",
+        "downloading",
+        "installed",
+        "failed",
+        "up_to_date",
+    ];
+    if !ok_pc || !states.contains(&r.state.as_str()) || r.current_version.len() > 20 {
+        return Err(HallError::Input(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ipc::ErrorCode::BadRequest,
+        ));
+    }
+    let now = s.clock.now();
+    let hlc = serde_json::to_string(&s.driver.stamp(now)).map_err(HallError::internal)?;
+    let key = format!("hall:{}/{}", s.hall.code.as_str(), r.pc);
+    let body = json!({
+        "current_version": r.current_version, "offered": r.offered, "state": r.state,
+        "detail": r.detail.map(|d| d.chars().take(500).collect::<String>()),
+    });
+    s.store
+        .append_change(&hlc, "update_status", &key, &body.to_string())
+        .await?;
+    Ok(Json(json!({})))
+}
