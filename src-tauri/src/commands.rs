@@ -2,7 +2,9 @@
 
 use crate::desk::Desk;
 use ipc::hall::{BoardView, MeView};
-use ipc::{ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView};
+use ipc::{
+    ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, UpdateInfo,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -47,4 +49,16 @@ pub async fn my_counter(desk: State<'_, Desk>) -> Result<MeView, ApiError> {
 #[tauri::command]
 pub async fn counter_act(desk: State<'_, Desk>, req: CounterAct) -> Result<(), ApiError> {
     desk.counter_act(req).await
+}
+
+#[tauri::command]
+pub async fn update_status(
+    updates: State<'_, crate::updates::Updates>,
+) -> Result<Option<UpdateInfo>, ApiError> {
+    Ok(updates.status().await)
+}
+
+#[tauri::command]
+pub async fn update_install(app: tauri::AppHandle) -> Result<(), ApiError> {
+    crate::updates::install(&app).await
 }

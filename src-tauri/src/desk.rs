@@ -47,6 +47,8 @@ pub struct Desk {
     _hosted: Option<hall_node::Running>,
     session: Mutex<Option<Signed>>,
     notify: Notify,
+    /// Update reports waiting for a signed-in session to carry them to the hall.
+    reports: Mutex<Vec<Value>>,
 }
 
 fn now_ms() -> i64 {
@@ -128,7 +130,60 @@ impl Desk {
             _hosted: hosted,
             session: Mutex::new(None),
             notify,
+            reports: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The hall node this desk works against (`http://host:port`).
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Whether the signed-in clerk has a customer at the counter (called or being served).
+    pub async fn serving(&self) -> bool {
+        if self.token().is_err() {
+            return false;
+        }
+        match self.me().await {
+            Ok(me) => me.counter.is_some_and(|c| c.current.is_some()),
+            // Unknown is not "free": do not interrupt a service we cannot see.
+            Err(_) => true,
+        }
+    }
+
+    /// Queues an update report for the hall; it goes with the next signed-in moment.
+    pub fn report_update(&self, report: Value) {
+        self.reports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(report);
+    }
+
+    /// Sends the queued update reports (kept for later if nobody is signed in or the hall is away).
+    pub async fn flush_reports(&self) {
+        let Ok(token) = self.token() else {
+            return;
+        };
+        let queued: Vec<Value> =
+            std::mem::take(&mut *self.reports.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut unsent = Vec::new();
+        for r in queued {
+            let sent = self
+                .http
+                .post(format!("{}/api/v1/updates/report", self.base))
+                .bearer_auth(&token)
+                .json(&r)
+                .send()
+                .await
+                .is_ok_and(|resp| resp.status().is_success());
+            if !sent {
+                unsent.push(r);
+            }
+        }
+        self.reports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(unsent);
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, ApiError> {
@@ -219,6 +274,7 @@ impl Desk {
         }) {
             old.events.abort();
         }
+        self.flush_reports().await;
         Ok(view)
     }
 

@@ -2,6 +2,7 @@
 
 mod commands;
 pub mod desk;
+pub mod updates;
 
 use std::path::PathBuf;
 use tauri::{Emitter, Manager};
@@ -11,7 +12,11 @@ use tauri::{Emitter, Manager};
 pub const DATA_DIR_ENV: &str = "YYT_DATA_DIR";
 
 pub fn run() {
-    let result = tauri::Builder::default()
+    let mut builder = tauri::Builder::default();
+    if let Some(updater) = updates::plugin() {
+        builder = builder.plugin(updater);
+    }
+    let result = builder
         .setup(|app| {
             let dir = match std::env::var_os(DATA_DIR_ENV) {
                 Some(dir) => PathBuf::from(dir),
@@ -23,6 +28,8 @@ pub fn run() {
             });
             let desk = tauri::async_runtime::block_on(desk::Desk::open(&dir, notify))?;
             app.manage(desk);
+            app.manage(updates::Updates::new(dir));
+            updates::start(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -34,6 +41,8 @@ pub fn run() {
             commands::hall_board,
             commands::my_counter,
             commands::counter_act,
+            commands::update_status,
+            commands::update_install,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -16,11 +16,16 @@ extern "C" {
 
 /// Calls `on_event` for every live event of the hall, for the life of the page.
 pub fn listen_hall_events(on_event: impl Fn() + 'static) {
+    listen(ipc::cmd::HALL_EVENT, on_event);
+}
+
+/// Calls `on_event` each time the backend emits `event`, for the life of the page.
+pub fn listen(event: &str, on_event: impl Fn() + 'static) {
     if !has_backend() {
         return;
     }
     let handler = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| on_event());
-    let _ = tauri_listen(ipc::cmd::HALL_EVENT, handler.as_ref().unchecked_ref());
+    let _ = tauri_listen(event, handler.as_ref().unchecked_ref());
     // The listener lives as long as the page; so does its closure.
     handler.forget();
 }

@@ -8,6 +8,7 @@ mod ipc;
 mod login;
 mod roles;
 mod shell;
+mod update;
 mod workbench;
 
 fn main() {

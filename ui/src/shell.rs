@@ -89,6 +89,7 @@ pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
                     {i18n.t(T::SignOut)}
                 </button>
             </header>
+            <crate::update::UpdateBanner />
             <nav class="sidenav" aria-label="navigation">{nav}</nav>
             <main class="content" id="content">{body}</main>
         </div>

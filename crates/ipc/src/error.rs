@@ -54,6 +54,12 @@ pub enum ErrorCode {
     NotYourCounter,
     ScoreInvalid,
     HallUnavailable,
+    /// An update cannot be installed while a customer is at the counter.
+    UpdateWhileServing,
+    /// The update was not installed (download, signature or installer failed); this version runs on.
+    UpdateFailed,
+    /// There is no update waiting.
+    NoUpdate,
     /// The UI is not running inside the desktop shell.
     NoBackend,
     /// Storage or another part failed; details are in the log, not on screen.
@@ -127,6 +133,17 @@ impl ErrorCode {
                     format!("Too many wrong passwords. The account is locked; try again in {minutes} min.")
                 };
             }
+            UpdateWhileServing => pick(
+                zh,
+                "正在为客户办理业务，请办结后再安装更新。",
+                "A customer is being served; finish first, then install the update.",
+            ),
+            UpdateFailed => pick(
+                zh,
+                "更新未能安装（下载、签名校验或安装失败），当前版本可继续使用。",
+                "The update was not installed (download, signature check or installer failed); this version keeps working.",
+            ),
+            NoUpdate => pick(zh, "当前没有可安装的更新。", "There is no update to install."),
             AccountDisabled => pick(
                 zh,
                 "该账号已被停用，请联系营业厅负责人。",
@@ -231,6 +248,9 @@ mod tests {
             BadCredentials,
             AccountLocked,
             AccountDisabled,
+            UpdateWhileServing,
+            UpdateFailed,
+            NoUpdate,
             WrongHall,
             NotSignedIn,
             PasswordWrong,

@@ -25,6 +25,19 @@ pub mod cmd {
     pub const COUNTER_ACT: &str = "counter_act";
     /// The Tauri event carrying each `hall::WireEvent` from the hall node.
     pub const HALL_EVENT: &str = "hall-event";
+    pub const UPDATE_STATUS: &str = "update_status";
+    pub const UPDATE_INSTALL: &str = "update_install";
+    /// The Tauri event saying an `UpdateInfo` is ready to install.
+    pub const UPDATE_EVENT: &str = "update-available";
+}
+
+/// A release the hall offers this PC, waiting for the clerk to install it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateInfo {
+    pub current: String,
+    pub version: String,
+    /// Release notes as the maintainers wrote them.
+    pub notes: String,
 }
 
 /// Something a clerk does at a counter.

@@ -1,6 +1,6 @@
 //! Updates for the hall's PCs: the updater's endpoint, the hall's cache of each release, and the PCs' reports.
 //!
-//! A PC's updater asks `GET /updates/{target}/{arch}/{current_version}`; the
+//! A PC's updater asks `GET /updates/{target}/{arch}/{bundle_type}/{current_version}`; the
 //! hall asks the province which release this hall should run, fetches the
 //! artifact once (resuming an interrupted download, checking its SHA-256) and
 //! points the PC at its own copy, so a release crosses the provincial network
@@ -25,7 +25,7 @@ use tower::ServiceExt;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/updates/{target}/{arch}/{current}", get(check))
+        .route("/updates/{target}/{arch}/{bundle}/{current}", get(check))
         .route("/updates/files/{sha}", get(file))
         .route("/api/v1/updates/report", post(report))
 }
@@ -51,12 +51,12 @@ fn is_sha(s: &str) -> bool {
 async fn check(
     State(s): State<AppState>,
     headers: HeaderMap,
-    Path((target, arch, current)): Path<(String, String, String)>,
+    Path((target, arch, bundle, current)): Path<(String, String, String, String)>,
 ) -> Result<Response, HallError> {
     let Some(province) = &s.province else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
-    let key = format!("{target}-{arch}").to_ascii_lowercase();
+    let key = format!("{target}-{arch}-{bundle}").to_ascii_lowercase();
     let asked = format!("{key}/{current}");
     let offer = match ask_province(province, &key, &current).await {
         Ok(offer) => {

@@ -93,7 +93,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
     };
     let artifact = |version: &str, body: Vec<u8>, signature: String| {
         http.put(format!(
-            "{base}/admin/v1/releases/{version}/artifacts/linux-x86_64"
+            "{base}/admin/v1/releases/{version}/artifacts/linux-x86_64-deb"
         ))
         .bearer_auth(&admin)
         .header("x-file-name", format!("yyt-desktop_{version}_amd64.deb"))
@@ -202,18 +202,17 @@ async fn releases(db: &str, dir: &std::path::Path) {
     assert_eq!(r.status(), StatusCode::OK);
 
     // At 10 %, exactly the halls whose stable bucket is below 10 are offered it.
-    let offer =
-        |hall_token: String, current: &'static str| {
-            let (http, base) = (http.clone(), base.clone());
-            async move {
-                let r = http.post(format!("{base}/sync/v1/updates/offer")).bearer_auth(hall_token)
-                .json(&json!({"version": 1, "target": "linux-x86_64", "current_version": current}))
+    let offer = |hall_token: String, current: &'static str| {
+        let (http, base) = (http.clone(), base.clone());
+        async move {
+            let r = http.post(format!("{base}/sync/v1/updates/offer")).bearer_auth(hall_token)
+                .json(&json!({"version": 1, "target": "linux-x86_64-deb", "current_version": current}))
                 .send().await.unwrap();
-                assert_eq!(r.status(), StatusCode::OK);
-                let v: Value = r.json().await.unwrap();
-                v["offer"]["version"].as_str().map(str::to_owned)
-            }
-        };
+            assert_eq!(r.status(), StatusCode::OK);
+            let v: Value = r.json().await.unwrap();
+            v["offer"]["version"].as_str().map(str::to_owned)
+        }
+    };
     let mut reached = 0;
     for (code, t) in &halls {
         let got = offer(t.clone(), "1.0.0").await;
@@ -303,7 +302,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
         "rolled back"
     );
     let r = http
-        .get(format!("{base}/sync/v1/releases/1.2.0/linux-x86_64"))
+        .get(format!("{base}/sync/v1/releases/1.2.0/linux-x86_64-deb"))
         .bearer_auth(&token)
         .send()
         .await
@@ -352,7 +351,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
     let check = |current: &'static str| {
         let http = http.clone();
         async move {
-            http.get(format!("http://{addr}/updates/linux/x86_64/{current}"))
+            http.get(format!("http://{addr}/updates/linux/x86_64/deb/{current}"))
                 .send()
                 .await
                 .unwrap()

@@ -1,0 +1,195 @@
+//! Signed updates through the hall: checked on start and every half hour, shown in the window, installed when the clerk chooses.
+//!
+//! The hall node answers the updater (`/updates/{target}/{arch}/{bundle}/{version}`)
+//! with the release the province wants this hall on, from its own cache. The
+//! updater verifies the publisher's signature (and the version it was signed
+//! for) before anything is installed; a bad file is refused and this version
+//! keeps running. Installing waits for the clerk, and is refused while a
+//! customer is at the counter. Each step is reported to the hall, which sends
+//! it up to the province.
+
+use crate::desk::Desk;
+use ipc::{cmd, ApiError, ErrorCode, UpdateInfo};
+use serde_json::json;
+use std::path::PathBuf;
+use std::time::Duration;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri_plugin_updater::{Update, UpdaterExt};
+use tokio::sync::Mutex;
+
+/// The release signing public key (base64, as `cargo xtask release keygen`
+/// prints it), fixed at build time. Without one this build cannot update.
+pub const PUBKEY: Option<&str> = option_env!("YYT_UPDATE_PUBKEY");
+/// How often to ask the hall.
+const EVERY: Duration = Duration::from_secs(30 * 60);
+/// Left behind by an install, read on the next start to report how it went.
+const MARKER: &str = "update-installing.json";
+
+/// The update waiting for the clerk, if any.
+pub struct Updates {
+    pending: Mutex<Option<Update>>,
+    dir: PathBuf,
+}
+
+impl Updates {
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            pending: Mutex::new(None),
+            dir,
+        }
+    }
+
+    pub async fn status(&self) -> Option<UpdateInfo> {
+        self.pending.lock().await.as_ref().map(info)
+    }
+}
+
+fn info(u: &Update) -> UpdateInfo {
+    UpdateInfo {
+        current: u.current_version.clone(),
+        version: u.version.clone(),
+        notes: u.body.clone().unwrap_or_default(),
+    }
+}
+
+/// The updater plugin, when this build has a key to check signatures with.
+pub fn plugin<R: Runtime>() -> Option<tauri::plugin::TauriPlugin<R, tauri_plugin_updater::Config>> {
+    PUBKEY.map(|key| tauri_plugin_updater::Builder::new().pubkey(key).build())
+}
+
+/// This PC's name in reports: its host name, reduced to letters, digits and dashes.
+fn pc_name() -> String {
+    let raw = std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_default();
+    let name: String = raw
+        .trim()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .take(40)
+        .collect();
+    if name.trim_matches('-').is_empty() {
+        "pc".into()
+    } else {
+        name
+    }
+}
+
+fn report(desk: &Desk, current: &str, offered: Option<&str>, state: &str, detail: Option<String>) {
+    desk.report_update(json!({
+        "pc": pc_name(), "current_version": current, "offered": offered,
+        "state": state, "detail": detail,
+    }));
+}
+
+/// Reports the outcome of the last install (from its marker), then checks now and every half hour.
+pub fn start(app: AppHandle) {
+    if PUBKEY.is_none() {
+        eprintln!("this build has no update key: updates are off");
+        return;
+    }
+    let current = app.package_info().version.to_string();
+    let updates = app.state::<Updates>();
+    let marker = updates.dir.join(MARKER);
+    if let Ok(text) = std::fs::read_to_string(&marker) {
+        let wanted = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["version"].as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let desk = app.state::<Desk>();
+        if wanted == current {
+            report(&desk, &current, Some(&wanted), "installed", None);
+        } else {
+            let detail = format!("still {current} after installing {wanted}");
+            report(&desk, &current, Some(&wanted), "failed", Some(detail));
+        }
+        let _ = std::fs::remove_file(&marker);
+    }
+    tauri::async_runtime::spawn(async move {
+        loop {
+            if let Err(e) = check(&app).await {
+                eprintln!("update check: {e}");
+            }
+            tokio::time::sleep(EVERY).await;
+        }
+    });
+}
+
+/// Asks the hall; keeps and announces what it offers.
+pub async fn check(app: &AppHandle) -> Result<Option<UpdateInfo>, String> {
+    let desk = app.state::<Desk>();
+    let url = format!(
+        "{}/updates/{{{{target}}}}/{{{{arch}}}}/{{{{bundle_type}}}}/{{{{current_version}}}}",
+        desk.base()
+    );
+    let updater = app
+        .updater_builder()
+        .endpoints(vec![url.parse().map_err(|e| format!("{url}: {e}"))?])
+        .map_err(|e| e.to_string())?
+        // The hall decides; a different version may be a rollback.
+        .version_comparator(|current, release| release.version != current)
+        .timeout(Duration::from_secs(120))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let found = updater.check().await.map_err(|e| e.to_string())?;
+    let updates = app.state::<Updates>();
+    let mut pending = updates.pending.lock().await;
+    let announce = found.as_ref().map(info);
+    let is_new = match (&*pending, &found) {
+        (Some(a), Some(b)) => a.version != b.version,
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    *pending = found;
+    drop(pending);
+    if let (true, Some(u)) = (is_new, &announce) {
+        report(&desk, &u.current, Some(&u.version), "offered", None);
+        desk.flush_reports().await;
+        let _ = app.emit(cmd::UPDATE_EVENT, u.clone());
+    }
+    Ok(announce)
+}
+
+/// Downloads, verifies and installs the waiting update, then restarts into it.
+pub async fn install(app: &AppHandle) -> Result<(), ApiError> {
+    let desk = app.state::<Desk>();
+    if desk.serving().await {
+        return Err(ApiError::new(ErrorCode::UpdateWhileServing));
+    }
+    let updates = app.state::<Updates>();
+    let Some(update) = updates.pending.lock().await.clone() else {
+        return Err(ApiError::new(ErrorCode::NoUpdate));
+    };
+    report(
+        &desk,
+        &update.current_version,
+        Some(&update.version),
+        "downloading",
+        None,
+    );
+    let marker = updates.dir.join(MARKER);
+    let _ = std::fs::write(&marker, json!({"version": update.version}).to_string());
+    if let Err(e) = update.download_and_install(|_, _| {}, || {}).await {
+        let _ = std::fs::remove_file(&marker);
+        eprintln!("update {} not installed: {e}", update.version);
+        report(
+            &desk,
+            &update.current_version,
+            Some(&update.version),
+            "failed",
+            Some(e.to_string()),
+        );
+        desk.flush_reports().await;
+        *updates.pending.lock().await = None;
+        return Err(ApiError::new(ErrorCode::UpdateFailed));
+    }
+    desk.flush_reports().await;
+    app.restart();
+}

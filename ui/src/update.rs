@@ -1,0 +1,90 @@
+//! The update banner: a release the hall offers, its notes, and installing it when the clerk chooses (Alt+U).
+
+use crate::i18n::{use_i18n, T};
+use crate::ipc::{call0, listen};
+use ipc::{cmd, ApiError, UpdateInfo};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, PartialEq)]
+enum Step {
+    Offered,
+    Installing,
+    Failed(ApiError),
+}
+
+#[component]
+pub fn UpdateBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let offer = RwSignal::new(None::<UpdateInfo>);
+    let step = RwSignal::new(Step::Offered);
+    let hidden = RwSignal::new(false);
+    let refresh = move || {
+        spawn_local(async move {
+            if let Ok(found) = call0::<Option<UpdateInfo>>(cmd::UPDATE_STATUS).await {
+                if found != offer.get_untracked() {
+                    hidden.set(false);
+                    step.set(Step::Offered);
+                }
+                offer.set(found);
+            }
+        });
+    };
+    refresh();
+    listen(cmd::UPDATE_EVENT, refresh);
+
+    let install = move || {
+        if offer.get_untracked().is_none() || step.get_untracked() == Step::Installing {
+            return;
+        }
+        step.set(Step::Installing);
+        spawn_local(async move {
+            // On success the app restarts and this page is gone.
+            if let Err(e) = call0::<()>(cmd::UPDATE_INSTALL).await {
+                step.set(Step::Failed(e));
+            }
+        });
+    };
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.alt_key() && ev.key().eq_ignore_ascii_case("u") {
+            ev.prevent_default();
+            hidden.set(false);
+            install();
+        }
+    });
+    on_cleanup(move || handle.remove());
+
+    move || {
+        let info = offer.get()?;
+        if hidden.get() {
+            return None;
+        }
+        let locale = i18n.locale.get();
+        let status = match step.get() {
+            Step::Offered => None,
+            Step::Installing => Some(view! { <p class="update-progress">{i18n.t(T::UpdateInstalling)}</p> }.into_any()),
+            Step::Failed(e) => Some(view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any()),
+        };
+        let busy = move || step.get() == Step::Installing;
+        Some(view! {
+            <section class="update-banner" id="update-banner" role="status">
+                <div class="update-head">
+                    <strong>{i18n.t(T::UpdateReady)}</strong>
+                    <span class="update-version" id="update-version">{format!("{} → {}", info.current, info.version)}</span>
+                    <div class="spacer"></div>
+                    <button type="button" class="primary" id="update-install" disabled=busy on:click=move |_| install()>
+                        {i18n.t(T::UpdateInstall)} <kbd>"Alt+U"</kbd>
+                    </button>
+                    <button type="button" class="ghost" disabled=busy on:click=move |_| hidden.set(true)>
+                        {i18n.t(T::UpdateLater)}
+                    </button>
+                </div>
+                <details>
+                    <summary>{i18n.t(T::UpdateNotes)}</summary>
+                    <p class="update-notes">{info.notes.clone()}</p>
+                </details>
+                {status}
+            </section>
+        })
+    }
+}
