@@ -3,15 +3,19 @@
 //! It drives a real hall node through its public API, like the real devices
 //! and counter apps would, so the demo shows a living hall and load runs
 //! exercise the whole stack. Time is compressed by `speed` (simulated seconds
-//! per real second); the simulated day runs 08:30–17:30 and then starts over.
+//! per real second). A simulated day: the doors open at 08:30 and close at
+//! 17:30, the clerks serve everyone inside, and the next day begins (the clerks
+//! keep their counters). The hall's business day stays on the real calendar.
 
 use crate::error::HallError;
 use crate::Running;
 use domain::{HallCode, Role, StaffName, StaffNo};
 use serde_json::{json, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 use store::accounts::Account;
+use tokio::sync::watch;
 
 /// Simulated clerks seeded for the demo: (staff number, name, counter).
 pub const SIM_CLERKS: [(&str, &str, u16); 3] = [
@@ -88,12 +92,35 @@ impl Api {
     }
 }
 
+/// What a bounded simulation did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Summary {
+    /// Simulated days run to the end.
+    pub days: u32,
+    /// Tickets the simulated customers took.
+    pub tickets: u64,
+}
+
 /// Seeds the simulated clerks and runs the simulation against `node` until the task is dropped.
 pub async fn run_demo(
     node: &Running,
     speed: f64,
     seed: u64,
 ) -> Result<tokio::task::JoinHandle<()>, HallError> {
+    let sim = run(node, speed, seed, None).await?;
+    Ok(tokio::spawn(async move {
+        let _ = sim.await;
+    }))
+}
+
+/// Seeds the simulated clerks and simulates `days` days against `node` (without
+/// end when `None`). The task ends once the last day's last customer has left.
+pub async fn run(
+    node: &Running,
+    speed: f64,
+    seed: u64,
+    days: Option<u32>,
+) -> Result<tokio::task::JoinHandle<Summary>, HallError> {
     let hall = node.store.this_hall().await?;
     for (no, name, _) in SIM_CLERKS {
         let staff_no = StaffNo::parse(no).map_err(|e| HallError::internal(format!("{e:?}")))?;
@@ -151,8 +178,25 @@ pub async fn run_demo(
         clerks.push((counter, token));
     }
     Ok(tokio::spawn(simulate(
-        api, kiosk, clerks, pads, speed, seed,
+        api, kiosk, clerks, pads, speed, seed, days,
     )))
+}
+
+/// Whether the hall's doors are open, on which simulated day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Doors {
+    Open(u32),
+    /// Nobody new comes in; the clerks serve who is inside.
+    Closed(u32),
+    /// The simulation is over: the clerks leave.
+    Gone,
+}
+
+/// What the arrivals and the clerks share: the doors, and how many clerks
+/// have found nobody left to serve since the doors closed.
+struct Day {
+    doors: watch::Sender<Doors>,
+    idle: watch::Sender<usize>,
 }
 
 async fn simulate(
@@ -162,40 +206,66 @@ async fn simulate(
     pads: HashMap<u16, String>,
     speed: f64,
     seed: u64,
-) {
-    let api = std::sync::Arc::new(api);
+    days: Option<u32>,
+) -> Summary {
+    let api = Arc::new(api);
+    let day = Arc::new(Day {
+        doors: watch::Sender::new(Doors::Open(1)),
+        idle: watch::Sender::new(0),
+    });
+    let staff = clerks.len();
+    let mut working = Vec::new();
     for (i, (counter, token)) in clerks.into_iter().enumerate() {
         let pad = pads.get(&counter).cloned();
-        tokio::spawn(clerk(
+        working.push(tokio::spawn(clerk(
             api.clone(),
+            day.clone(),
             counter,
             token,
             pad,
             speed,
             seed.wrapping_add(i as u64 + 1),
-        ));
+        )));
     }
-    arrivals(api, kiosk, speed, seed).await;
+    let mut rng = Rng(seed);
+    let mut summary = Summary::default();
+    while days.is_none_or(|d| summary.days < d) {
+        let n = summary.days + 1;
+        day.idle.send_replace(0);
+        day.doors.send_replace(Doors::Open(n));
+        summary.tickets += arrivals(&api, &kiosk, speed, &mut rng).await;
+        day.doors.send_replace(Doors::Closed(n));
+        // The day ends when every clerk has found nobody left to serve.
+        let mut idle = day.idle.subscribe();
+        let _ = idle.wait_for(|n| *n >= staff).await;
+        summary.days = n;
+    }
+    day.doors.send_replace(Doors::Gone);
+    for w in working {
+        let _ = w.await;
+    }
+    summary
 }
 
 /// Real time for `secs` simulated seconds.
 fn real(secs: f64, speed: f64) -> Duration {
-    Duration::from_secs_f64((secs / speed).clamp(0.05, 3600.0))
+    Duration::from_secs_f64((secs / speed).clamp(0.002, 3600.0))
 }
 
-async fn arrivals(api: std::sync::Arc<Api>, kiosk: String, speed: f64, seed: u64) {
-    let mut rng = Rng(seed);
-    let day_start = 8.5 * 3600.0;
-    let mut t = day_start;
+/// One day's customers, from the doors opening until they close; returns how many took a ticket.
+async fn arrivals(api: &Api, kiosk: &str, speed: f64, rng: &mut Rng) -> u64 {
+    let opening = ARRIVALS[0].0 * 3600.0;
+    let opened = tokio::time::Instant::now();
+    let mut t = opening;
+    let mut issued = 0;
     loop {
         let rate = rate_at(t / 3600.0);
         if rate <= 0.0 {
-            t = day_start; // the hall closes; a new simulated day begins
-            continue;
+            return issued; // the doors close
         }
-        let gap = rng.exp(3600.0 / rate);
-        tokio::time::sleep(real(gap, speed)).await;
-        t += gap;
+        t += rng.exp(3600.0 / rate);
+        // Kept to the day's schedule, so slow answers do not thin the crowd.
+        tokio::time::sleep_until(opened + Duration::from_secs_f64((t - opening) / speed)).await;
         let mut pick = rng.below(100);
         let business = MIX.iter().find(|(_, share)| {
             let hit = pick < *share;
@@ -210,18 +280,20 @@ async fn arrivals(api: std::sync::Arc<Api>, kiosk: String, speed: f64, seed: u64
             _ => "normal",
         };
         let customer = (rng.below(100) < 40).then(|| format!("33{:08}", rng.below(100_000_000)));
-        let _ = api
+        let taken = api
             .post(
                 "/api/v1/tickets",
-                &kiosk,
+                kiosk,
                 json!({"business": business, "priority": priority, "customer": customer}),
             )
             .await;
+        issued += u64::from(taken.is_ok());
     }
 }
 
 async fn clerk(
-    api: std::sync::Arc<Api>,
+    api: Arc<Api>,
+    day: Arc<Day>,
     counter: u16,
     token: String,
     pad: Option<String>,
@@ -232,10 +304,30 @@ async fn clerk(
     let at = |op: &str| format!("/api/v1/counters/{counter}/{op}");
     let _ = api.post(&at("open"), &token, json!({})).await;
     loop {
+        // Read before calling: nobody to call after the doors closed means nobody is left.
+        let doors = *day.doors.borrow();
+        if doors == Doors::Gone {
+            return;
+        }
         let called = match api.post(&at("call-next"), &token, json!({})).await {
             Ok(v) => v,
-            Err(_) => {
-                tokio::time::sleep(real(20.0, speed).max(Duration::from_millis(500))).await;
+            Err(status) => {
+                match doors {
+                    Doors::Open(_) if status == 0 => {
+                        // The node does not answer: no need to hammer it.
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                    Doors::Open(_) => {
+                        tokio::time::sleep(real(30.0, speed).max(Duration::from_millis(10))).await
+                    }
+                    Doors::Closed(_) => {
+                        // Nobody left: wait for the next day (or the end).
+                        day.idle.send_modify(|n| *n += 1);
+                        let mut next = day.doors.subscribe();
+                        let _ = next.wait_for(|d| *d != doors).await;
+                    }
+                    Doors::Gone => return,
+                }
                 continue;
             }
         };
@@ -265,14 +357,19 @@ async fn clerk(
             _ => 420.0,
         };
         tokio::time::sleep(real(mean * 0.4 + rng.exp(mean * 0.6), speed)).await;
-        if rng.below(100) < 3 {
-            let _ = api
+        // A few need another business. (The number's letter is the business the
+        // ticket was issued for; a ticket transferred before may already have the
+        // other one: then this clerk serves it after all.)
+        if rng.below(100) < 3
+            && api
                 .post(
                     &at("transfer"),
                     &token,
                     json!({"to_business": if business == "C" { "A" } else { "C" }}),
                 )
-                .await;
+                .await
+                .is_ok()
+        {
             continue;
         }
         let Ok(done) = api.post(&at("finish"), &token, json!({})).await else {

@@ -9,7 +9,8 @@ usage: cargo xtask <command>
   demo     build and open the suite on its embedded default with demo data
   test     install what is missing, then run every check and test (CI runs this)
   bench    `bench startup`: app start-up and memory; `bench queue`: engine ops/s;
-           `bench hall`: the hall node under 100 counters
+           `bench hall`: the hall node under 100 counters; `bench ingest`: province
+           uploads; `bench propagation`: a finished service reaching the province
   tidy     check layering and file headers only
   setup    install the build and test tools only
 ";

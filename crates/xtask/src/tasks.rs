@@ -250,15 +250,16 @@ pub fn bench(args: &[String]) -> Result {
             );
             run_e2e(&ctx, &app, &["bench", "-p", "e2e", "--bench", "startup"])
         }
-        Some("ingest") => {
+        // The province's benchmarks run on SQLite and on a private PostgreSQL.
+        Some(bench @ ("ingest" | "propagation")) => {
             let pg = crate::postgres::Postgres::start()?;
             run(
-                "province ingest benchmark (SQLite and PostgreSQL)",
+                &format!("province {bench} benchmark (SQLite and PostgreSQL)"),
                 Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
                     .current_dir(workspace_root())
                     .env("CARGO_TARGET_DIR", target_dir())
                     .env("YYT_TEST_PG_URL", &pg.url)
-                    .args(["bench", "-p", "server", "--bench", "ingest"]),
+                    .args(["bench", "-p", "server", "--bench", bench]),
             )
         }
         Some(name) => {
@@ -268,7 +269,7 @@ pub fn bench(args: &[String]) -> Result {
                 .map(|(_, p, b)| (p, b))
             else {
                 return fail(format!(
-                    "unknown benchmark {name:?}; known: startup, queue, hall, ingest"
+                    "unknown benchmark {name:?}; known: startup, queue, hall, ingest, propagation"
                 ));
             };
             run(

@@ -7,7 +7,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use sync_proto::*;
 
+mod faults;
 mod feed;
+mod releases;
 
 /// The databases every test runs against: the embedded SQLite default, and
 /// PostgreSQL when the test command started one (`cargo xtask test` does).
