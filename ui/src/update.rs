@@ -62,8 +62,12 @@ pub fn UpdateBanner() -> impl IntoView {
         let locale = i18n.locale.get();
         let status = match step.get() {
             Step::Offered => None,
-            Step::Installing => Some(view! { <p class="update-progress">{i18n.t(T::UpdateInstalling)}</p> }.into_any()),
-            Step::Failed(e) => Some(view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any()),
+            Step::Installing => Some(
+                view! { <p class="update-progress">{i18n.t(T::UpdateInstalling)}</p> }.into_any(),
+            ),
+            Step::Failed(e) => {
+                Some(view! { <p class="error" role="alert">{e.text(locale)}</p> }.into_any())
+            }
         };
         let busy = move || step.get() == Step::Installing;
         Some(view! {
