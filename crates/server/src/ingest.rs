@@ -69,54 +69,62 @@ async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> A
     if !sync_proto::origin_in_hall(&batch.origin, &hall) {
         return refuse(StatusCode::FORBIDDEN, Refusal::WrongHall);
     }
-    let mark: Option<(String, i64)> =
-        match sqlx::query_as("SELECT hall, applied_through FROM sync_origin WHERE origin = $1")
-            .bind(&batch.origin)
-            .fetch_optional(&s.pool)
-            .await
-        {
-            Ok(m) => m,
-            Err(e) => return internal(e),
+    // Two copies of a batch may race (a retry while the first is still being
+    // stored): each claims the mark it read, and the loser looks again.
+    for _ in 0..5 {
+        let mark: Option<(String, i64)> =
+            match sqlx::query_as("SELECT hall, applied_through FROM sync_origin WHERE origin = $1")
+                .bind(&batch.origin)
+                .fetch_optional(&s.pool)
+                .await
+            {
+                Ok(m) => m,
+                Err(e) => return internal(e),
+            };
+        let previous = match mark {
+            Some((owner, _)) if owner != hall => {
+                return refuse(StatusCode::FORBIDDEN, Refusal::WrongHall)
+            }
+            Some((_, through)) => Some(through.max(0) as u64),
+            None => None,
         };
-    let applied = match mark {
-        Some((owner, _)) if owner != hall => {
-            return refuse(StatusCode::FORBIDDEN, Refusal::WrongHall)
-        }
-        Some((_, through)) => through.max(0) as u64,
-        None => 0,
-    };
-    let checked = {
-        let clock = s.clock.lock().unwrap_or_else(|p| p.into_inner());
-        check_upload(&batch, &hall, applied, now_ms(), &clock)
-    };
-    let accepted = match checked {
-        Ok(a) => a,
-        Err(r) => {
+        let checked = {
+            let clock = s.clock.lock().unwrap_or_else(|p| p.into_inner());
+            check_upload(&batch, &hall, previous.unwrap_or(0), now_ms(), &clock)
+        };
+        let accepted = match checked {
+            Ok(a) => a,
+            Err(r) => {
+                note_refusal(&s, &hall, &batch.origin, &r).await;
+                return refuse(StatusCode::CONFLICT, r);
+            }
+        };
+        // A change this version stores must have the fields it is stored by.
+        if let Some(c) = accepted
+            .apply
+            .iter()
+            .find(|c| c.kind == "ticket" && ticket_fields(&c.body).is_none())
+        {
+            let r = Refusal::Malformed {
+                reason: format!("ticket change {} lacks id, no, business or state", c.seq),
+            };
             note_refusal(&s, &hall, &batch.origin, &r).await;
             return refuse(StatusCode::CONFLICT, r);
         }
-    };
-    // A change this version stores must have the fields it is stored by.
-    if let Some(c) = accepted
-        .apply
-        .iter()
-        .find(|c| c.kind == "ticket" && ticket_fields(&c.body).is_none())
-    {
-        let r = Refusal::Malformed {
-            reason: format!("ticket change {} lacks id, no, business or state", c.seq),
-        };
-        note_refusal(&s, &hall, &batch.origin, &r).await;
-        return refuse(StatusCode::CONFLICT, r);
+        match store(&s, &hall, &batch, previous, &accepted).await {
+            Ok(true) => {
+                return (
+                    StatusCode::OK,
+                    Json(UploadReply::Ack {
+                        applied_through: accepted.applied_through,
+                    }),
+                )
+            }
+            Ok(false) => continue,
+            Err(e) => return internal(e),
+        }
     }
-    match store(&s, &hall, &batch, &accepted).await {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(UploadReply::Ack {
-                applied_through: accepted.applied_through,
-            }),
-        ),
-        Err(e) => internal(e),
-    }
+    internal("the mark kept moving under five attempts")
 }
 
 /// Logs a refusal and keeps it on the hall for the maintainers' view.
@@ -154,15 +162,49 @@ fn ticket_fields(body: &Value) -> Option<(i64, &str, &str, &str)> {
     ))
 }
 
-/// Stores the new changes and the new mark in one transaction.
+/// Stores the new changes and the new mark in one transaction, if the mark is
+/// still `previous` (`None`: no mark yet); `false` when another upload moved it first.
 async fn store(
     s: &AppState,
     hall: &str,
     batch: &UploadBatch,
+    previous: Option<u64>,
     accepted: &sync_proto::Accepted,
-) -> Result<(), sqlx::Error> {
+) -> Result<bool, sqlx::Error> {
     let origin = batch.origin.as_str();
+    let now = now_ms();
     let mut tx = s.pool.begin().await?;
+    // The mark first: its row lock orders racing uploads of one origin.
+    let claimed = match previous {
+        Some(old) => sqlx::query(
+            "UPDATE sync_origin SET applied_through = $1, last_at_ms = $2,
+               changes_applied = changes_applied + $3, reported_head = $4
+             WHERE origin = $5 AND applied_through = $6",
+        )
+        .bind(accepted.applied_through as i64)
+        .bind(now)
+        .bind(accepted.apply.len() as i64)
+        .bind(batch.head.max(accepted.applied_through) as i64)
+        .bind(origin)
+        .bind(old as i64)
+        .execute(&mut *tx)
+        .await?,
+        None => sqlx::query(
+            "INSERT INTO sync_origin (origin, hall, applied_through, last_at_ms, changes_applied, reported_head)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (origin) DO NOTHING",
+        )
+        .bind(origin)
+        .bind(hall)
+        .bind(accepted.applied_through as i64)
+        .bind(now)
+        .bind(accepted.apply.len() as i64)
+        .bind(batch.head.max(accepted.applied_through) as i64)
+        .execute(&mut *tx)
+        .await?,
+    };
+    if claimed.rows_affected() != 1 {
+        return Ok(false);
+    }
     let mut fed = false;
     for c in &accepted.apply {
         let hlc = hlc_key(&c.hlc);
@@ -249,24 +291,6 @@ async fn store(
             _ => {}
         }
     }
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sync_origin (origin, hall, applied_through, last_at_ms, changes_applied, reported_head)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (origin) DO UPDATE SET applied_through = excluded.applied_through,
-           last_at_ms = excluded.last_at_ms,
-           changes_applied = sync_origin.changes_applied + excluded.changes_applied,
-           reported_head = excluded.reported_head
-         WHERE sync_origin.applied_through <= excluded.applied_through",
-    )
-    .bind(origin)
-    .bind(hall)
-    .bind(accepted.applied_through as i64)
-    .bind(now)
-    .bind(accepted.apply.len() as i64)
-    .bind(batch.head.max(accepted.applied_through) as i64)
-    .execute(&mut *tx)
-    .await?;
     sqlx::query("UPDATE hall SET last_contact_ms = $1 WHERE code = $2")
         .bind(now)
         .bind(hall)
@@ -276,7 +300,7 @@ async fn store(
     if fed {
         s.fed.notify_waiters();
     }
-    Ok(())
+    Ok(true)
 }
 
 async fn status(State(s): State<AppState>, headers: HeaderMap) -> (StatusCode, Json<Value>) {

@@ -963,7 +963,8 @@ async fn every_accepted_change_is_logged_for_replication_and_refusals_log_nothin
     let (_, board) = n.req("GET", "/api/v1/board", Some(&supervisor), None).await;
     assert_eq!(
         board["sync"],
-        json!({"configured": false, "online": false, "last_success_at": null, "waiting": 7})
+        json!({"configured": false, "online": false, "last_success_at": null, "waiting": 7,
+               "feed_at": null, "problem": null})
     );
     let pause: Value = serde_json::from_str(&rows[6].body).unwrap();
     assert_eq!(

@@ -393,3 +393,76 @@ async fn refusals(db: &str) {
     );
     kill(&mut prov);
 }
+
+#[tokio::test]
+async fn copies_of_a_batch_racing_each_other_are_stored_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()).await {
+        let token = add_hall(&db);
+        let port = free_port();
+        let mut prov = province(&db, port);
+        let now = server::now_ms();
+        let changes: Vec<Change> = (1..=1000u64)
+            .map(|seq| Change {
+                seq,
+                hlc: Hlc {
+                    wall_ms: now,
+                    counter: seq as u32,
+                    node: "hall:H0101".into(),
+                },
+                kind: "ticket".into(),
+                key: seq.to_string(),
+                body: json!({"day": 1, "ticket": {"id": seq, "no": format!("A{:03}", seq % 1000), "business": "A", "state": {"state": "waiting"}}}),
+            })
+            .collect();
+        let batch = UploadBatch {
+            version: PROTOCOL_VERSION,
+            origin: "hall:H0101".into(),
+            hall: "H0101".into(),
+            sent_at_ms: now,
+            head: 1000,
+            changes,
+        };
+        let http = Client::new();
+        let sends = (0..4).map(|_| {
+            let (http, batch, token) = (http.clone(), batch.clone(), token.clone());
+            let url = format!("http://127.0.0.1:{port}/sync/v1/upload");
+            tokio::spawn(async move {
+                let r = http
+                    .post(url)
+                    .bearer_auth(token)
+                    .json(&batch)
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status(), r.json::<UploadReply>().await.unwrap())
+            })
+        });
+        for s in sends.collect::<Vec<_>>() {
+            assert_eq!(
+                s.await.unwrap(),
+                (
+                    StatusCode::OK,
+                    UploadReply::Ack {
+                        applied_through: 1000
+                    }
+                )
+            );
+        }
+        let status: Value = http
+            .get(format!("http://127.0.0.1:{port}/sync/v1/status"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            status["origins"][0]["changes_applied"], 1000,
+            "{db}: {status}"
+        );
+        assert_eq!(tickets_at_province(&db).await, 1000);
+        kill(&mut prov);
+    }
+}
