@@ -8,13 +8,27 @@ use ipc::{
 use tauri::State;
 
 #[tauri::command]
-pub async fn app_info(desk: State<'_, Desk>) -> Result<AppInfo, ApiError> {
-    desk.app_info().await
+pub async fn app_info(app: tauri::AppHandle, desk: State<'_, Desk>) -> Result<AppInfo, ApiError> {
+    let mut info = desk.app_info().await?;
+    // This app's own version (the hall node may run another).
+    info.version = app.package_info().version.to_string();
+    Ok(info)
 }
 
 #[tauri::command]
-pub async fn login(desk: State<'_, Desk>, req: LoginRequest) -> Result<SessionView, ApiError> {
-    desk.login(req).await
+pub async fn login(
+    app: tauri::AppHandle,
+    desk: State<'_, Desk>,
+    req: LoginRequest,
+) -> Result<SessionView, ApiError> {
+    let view = desk.login(req).await?;
+    // A sign-in is a good moment to look for an update (and to send queued reports).
+    tauri::async_runtime::spawn(async move {
+        if let Err(e) = crate::updates::check(&app).await {
+            eprintln!("update check: {e}");
+        }
+    });
+    Ok(view)
 }
 
 #[tauri::command]

@@ -76,7 +76,15 @@ impl App {
     }
 
     async fn launch_in(data: tempfile::TempDir) -> Result<Self> {
-        let binary = env_path("YYT_APP_BINARY")?;
+        Self::launch_binary(env_path("YYT_APP_BINARY")?, data, &[]).await
+    }
+
+    /// Starts `binary` (say, the one a package installed) in `data`, with extra environment.
+    pub async fn launch_binary(
+        binary: PathBuf,
+        data: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> Result<Self> {
         if !binary.is_file() {
             return Err(format!("YYT_APP_BINARY {} is not a file", binary.display()).into());
         }
@@ -101,6 +109,7 @@ impl App {
             .env("XDG_DATA_HOME", xdg("share"))
             .env("XDG_CONFIG_HOME", xdg("config"))
             .env("XDG_CACHE_HOME", xdg("cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
