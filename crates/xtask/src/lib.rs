@@ -1,6 +1,8 @@
-//! The machinery behind `cargo xtask`: tool installation, build steps, tidy checks.
+//! The machinery behind `cargo xtask`: tool installation, build steps, tidy checks, installers and releases.
 
+pub mod dist;
 pub mod postgres;
+pub mod release;
 pub mod tasks;
 pub mod tidy;
 pub mod toolchain;

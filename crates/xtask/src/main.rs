@@ -13,6 +13,10 @@ usage: cargo xtask <command>
            uploads; `bench propagation`: a finished service reaching the province
   tidy     check layering and file headers only
   setup    install the build and test tools only
+  dist     `dist [--version X.Y.Z]`: installers into target/dist (desktop .deb and .rpm,
+           hall node and province server .deb); YYT_UPDATE_PUBKEY names the update key
+  release  `release keygen --out DIR`: a new update signing key;
+           `release publish --province URL --version X.Y.Z …`: sign and upload a release
 ";
 
 fn main() -> ExitCode {
@@ -23,6 +27,8 @@ fn main() -> ExitCode {
         Some("bench") => tasks::bench(&args[1..]),
         Some("tidy") => tasks::tidy(),
         Some("setup") => tasks::setup(),
+        Some("dist") => xtask::dist::dist(&args[1..]),
+        Some("release") => xtask::release::main(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -7,19 +7,19 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// Feature that makes the app serve the built UI from inside the binary.
-const APP_FEATURES: &str = "yyt-desktop/custom-protocol";
+pub(crate) const APP_FEATURES: &str = "yyt-desktop/custom-protocol";
 const XVFB_SCREEN: &str = "-screen 0 1280x800x24";
 /// The demo hall's simulated customers and clerks run this many times faster than life.
 const DEMO_SPEED: &str = "20";
 
-struct Ctx {
-    root: PathBuf,
-    target: PathBuf,
+pub(crate) struct Ctx {
+    pub(crate) root: PathBuf,
+    pub(crate) target: PathBuf,
     tools: Tools,
 }
 
 impl Ctx {
-    fn new(need: Need) -> Result<Self> {
+    pub(crate) fn new(need: Need) -> Result<Self> {
         let tools = toolchain::ensure(need)?;
         ensure_runtime_dir()?;
         Ok(Self {
@@ -30,7 +30,7 @@ impl Ctx {
     }
 
     /// A command with the tools on PATH and the shared target dir.
-    fn cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+    pub(crate) fn cmd(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
         let mut c = Command::new(program);
         c.current_dir(&self.root)
             .env("PATH", &self.tools.path)
@@ -38,13 +38,13 @@ impl Ctx {
         c
     }
 
-    fn cargo(&self, args: &[&str]) -> Command {
+    pub(crate) fn cargo(&self, args: &[&str]) -> Command {
         let mut c = self.cmd(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
         c.args(args);
         c
     }
 
-    fn build_ui(&self) -> Result {
+    pub(crate) fn build_ui(&self) -> Result {
         let mut c = self.cmd("trunk");
         c.current_dir(self.root.join("ui"))
             .args(["build", "--release"]);

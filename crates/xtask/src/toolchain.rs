@@ -46,6 +46,10 @@ pub const WINDOW_PACKAGES: &[&str] = &[
 /// Services the tests start on loopback: the province's PostgreSQL.
 pub const SERVICE_PACKAGES: &[&str] = &["postgresql"];
 
+/// Debian packages for making installers (`cargo xtask dist`): rpmbuild for the
+/// `.rpm`; `dpkg-deb` and `dpkg-shlibdeps` come with dpkg and build-essential.
+pub const DIST_PACKAGES: &[&str] = &["rpm"];
+
 /// What a command is about to do, deciding what it needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
@@ -53,6 +57,8 @@ pub enum Need {
     Demo,
     /// Everything `Demo` needs plus the WebDriver stack.
     Test,
+    /// Build the UI and the app in release and package them: no window.
+    Dist,
 }
 
 /// The tools found or installed, ready to put on children's PATH.
@@ -64,9 +70,13 @@ pub struct Tools {
 
 pub fn ensure(need: Need) -> Result<Tools> {
     let mut packages: Vec<&str> = BUILD_PACKAGES.to_vec();
-    packages.extend_from_slice(WINDOW_PACKAGES);
-    if need == Need::Test {
-        packages.extend_from_slice(SERVICE_PACKAGES);
+    match need {
+        Need::Demo => packages.extend_from_slice(WINDOW_PACKAGES),
+        Need::Test => {
+            packages.extend_from_slice(WINDOW_PACKAGES);
+            packages.extend_from_slice(SERVICE_PACKAGES);
+        }
+        Need::Dist => packages.extend_from_slice(DIST_PACKAGES),
     }
     ensure_apt(&packages)?;
     ensure_npm()?;

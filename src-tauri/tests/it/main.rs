@@ -1,4 +1,4 @@
-//! The desktop's use cases against a hosted hall node: sign-in, refusals, password, counter work, events.
+//! The desktop's use cases against a hosted hall node (sign-in, refusals, password, counter work, events), and the Windows installer configuration's validity.
 
 use ipc::hall::WireEvent;
 use ipc::{ChangePasswordRequest, CounterAct, CounterAction, ErrorCode, LoginRequest};
@@ -203,4 +203,70 @@ async fn an_unreachable_hall_node_is_a_clear_error() {
         desk.app_info().await.unwrap_err().code,
         ErrorCode::HallUnavailable
     );
+}
+
+/// RFC 7396 JSON merge, as tauri merges a `--config` file over tauri.conf.json.
+fn json_merge(base: &mut serde_json::Value, patch: &serde_json::Value) {
+    match (base, patch) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    b.remove(k);
+                } else {
+                    json_merge(b.entry(k.clone()).or_insert(serde_json::Value::Null), v);
+                }
+            }
+        }
+        (b, p) => *b = p.clone(),
+    }
+}
+
+/// Every string of a JSON document that names a file (holds a path separator).
+fn named_files(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.contains('/') || s.contains('\\') => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| named_files(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| named_files(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_windows_installer_configuration_is_a_valid_tauri_config() {
+    use tauri::utils::config::{Config, NSISInstallerMode, WixLanguage};
+    let src_tauri = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: std::path::PathBuf| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(&p).unwrap())
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    let fragment = read(src_tauri.join("../installers/windows/tauri.windows.conf.json"));
+    let mut merged = read(src_tauri.join("tauri.conf.json"));
+    json_merge(&mut merged, &fragment);
+    let config: Config = serde_json::from_value(merged).expect("a valid tauri configuration");
+
+    let windows = &config.bundle.windows;
+    let nsis = windows.nsis.as_ref().expect("bundle.windows.nsis");
+    assert_eq!(nsis.install_mode, NSISInstallerMode::PerMachine);
+    let languages = nsis.languages.as_ref().expect("nsis languages");
+    assert!(
+        languages.iter().any(|l| l == "SimpChinese"),
+        "{languages:?}"
+    );
+    assert!(!nsis.display_language_selector);
+    assert!(nsis.installer_hooks.is_some());
+    let wix = windows.wix.as_ref().expect("bundle.windows.wix");
+    assert_eq!(wix.language, WixLanguage::One("zh-CN".into()));
+    // What Linux builds use is untouched by the fragment.
+    assert_eq!(config.identifier, "com.yingyeting.suite");
+
+    // Paths in a tauri config are relative to src-tauri; each must exist.
+    let mut files = Vec::new();
+    named_files(&fragment, &mut files);
+    assert!(!files.is_empty(), "the fragment names its installer hooks");
+    for f in files {
+        assert!(
+            src_tauri.join(&f).is_file(),
+            "installers/windows/tauri.windows.conf.json names {f}, which does not exist"
+        );
+    }
 }

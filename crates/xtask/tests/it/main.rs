@@ -1,4 +1,7 @@
-//! Tidy tests: the real workspace obeys its rules, and the rules do catch violations.
+//! xtask's tests: tidy (the real workspace obeys its rules, and the rules do catch violations), installers and release signing.
+
+mod dist;
+mod release;
 
 use serde_json::json;
 use xtask::tidy;
