@@ -4,7 +4,7 @@
 //! directory, and served with `Range` support so an interrupted download
 //! resumes. Which release a hall is offered is decided in `rollout.rs`.
 
-use crate::admin::{body, maintainer, text, AdminError};
+use crate::admin::{body, maintainer, AdminError};
 use crate::rollout::{self, Channel, Release, State as RolloutState, Version};
 use crate::{now_ms, AppState};
 use axum::body::Bytes;
@@ -102,7 +102,14 @@ async fn put_release(
     maintainer(&s, &headers).await?;
     let req: ReleasePut = body(&bytes)?;
     let v = version_of(&version)?;
-    let notes = text("发布说明", &req.notes, 4000)?;
+    let notes = req.notes.trim().to_owned();
+    let bad = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if notes.is_empty() || notes.chars().count() > 4000 || notes.chars().any(bad) {
+        return Err(AdminError::invalid(
+            "发布说明不能为空，不超过 4000 字（可以分行）",
+            "Release notes are 1–4000 characters (line breaks are fine)",
+        ));
+    }
     let channel = channel_of(&req.channel)?;
     let percent = percent_of(req.percent)?;
     let exists: Option<String> = sqlx::query_scalar("SELECT state FROM release WHERE version = $1")

@@ -153,7 +153,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
         "no such release yet"
     );
 
-    let notes = "窗口叫号更稳定；修正评价器超时。";
+    let notes = "窗口叫号更稳定。\n修正评价器超时。";
     let r = admin_json(
         reqwest::Method::PUT,
         "/admin/v1/releases/1.1.0",
