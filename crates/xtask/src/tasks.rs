@@ -207,14 +207,86 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
     })?;
     let app = ctx.app_binary(false);
     steps.step("build the desktop app", || ctx.build_app(false).map(|_| ()))?;
+    let mut update = Vec::new();
+    steps.step("installers N and N+1, signed with a test key", || {
+        update = update_journey_inputs()?;
+        Ok(())
+    })?;
     steps.step(
         "end to end through the real window (Xvfb + WebDriver)",
-        || run_e2e(ctx, &app, &["test", "-p", "e2e", "--", "--test-threads=1"]),
+        || {
+            run_e2e_with(
+                ctx,
+                &app,
+                &["test", "-p", "e2e", "--", "--test-threads=1"],
+                &update,
+            )
+        },
     )
+}
+
+/// What the signed-update journey needs: a throwaway signing key (kept in the
+/// cache, outside the clone), installers of this version (N) and of N+1 that
+/// trust it, and the province server. Returns the environment for the test.
+fn update_journey_inputs() -> Result<Vec<(String, String)>> {
+    let keys = cache_dir().join("test-update-key");
+    let public = keys.join(crate::release::PUBLIC_FILE);
+    let secret = keys.join(crate::release::SECRET_FILE);
+    if !public.is_file() || !secret.is_file() {
+        let _ = std::fs::remove_dir_all(&keys);
+        crate::release::main(&[
+            "keygen".into(),
+            "--out".into(),
+            keys.display().to_string(),
+            "--no-password".into(),
+        ])?;
+    }
+    let pubkey = std::fs::read_to_string(&public)
+        .map_err(|e| crate::Fail(format!("{}: {e}", public.display())))?;
+    // The installers built here trust only this throwaway key.
+    std::env::set_var("YYT_UPDATE_PUBKEY", pubkey.trim());
+    let old = env!("CARGO_PKG_VERSION").to_owned();
+    let new = {
+        let mut parts: Vec<u64> = old.split('.').filter_map(|p| p.parse().ok()).collect();
+        if let Some(patch) = parts.last_mut() {
+            *patch += 1;
+        }
+        parts
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    let deb_of = |version: &str| -> Result<PathBuf> {
+        crate::dist::dist(&["--version".into(), version.into()])?;
+        crate::release::find_artifacts(&crate::dist::dist_dir(), version)?
+            .into_iter()
+            .find(|(target, _)| target.ends_with("-deb"))
+            .map(|(_, path)| path)
+            .ok_or_else(|| crate::Fail(format!("no .deb of {version} was built")))
+    };
+    let old_deb = deb_of(&old)?;
+    let new_deb = deb_of(&new)?;
+    std::env::remove_var("YYT_UPDATE_PUBKEY");
+    let show = |p: &Path| p.display().to_string();
+    Ok(vec![
+        ("YYT_UPDATE_DEB_OLD".into(), show(&old_deb)),
+        ("YYT_UPDATE_DEB_NEW".into(), show(&new_deb)),
+        ("YYT_UPDATE_KEY".into(), show(&secret)),
+        ("YYT_UPDATE_PUBKEY_FILE".into(), show(&public)),
+        (
+            "YYT_PROVINCE_BINARY".into(),
+            show(&target_dir().join("release").join("province-server")),
+        ),
+    ])
 }
 
 /// Runs `cargo <args>` for the e2e crate under Xvfb with the app and driver named.
 fn run_e2e(ctx: &Ctx, app: &Path, cargo_args: &[&str]) -> Result {
+    run_e2e_with(ctx, app, cargo_args, &[])
+}
+
+fn run_e2e_with(ctx: &Ctx, app: &Path, cargo_args: &[&str], env: &[(String, String)]) -> Result {
     let shots = ctx.screenshots();
     std::fs::create_dir_all(&shots)
         .map_err(|e| crate::Fail(format!("{}: {e}", shots.display())))?;
@@ -223,7 +295,8 @@ fn run_e2e(ctx: &Ctx, app: &Path, cargo_args: &[&str]) -> Result {
         .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(cargo_args)
         .env("YYT_APP_BINARY", app)
-        .env("YYT_SCREENSHOT_DIR", &shots);
+        .env("YYT_SCREENSHOT_DIR", &shots)
+        .envs(env.iter().map(|(k, v)| (k, v)));
     if let Some(driver) = &ctx.tools.tauri_driver {
         c.env("TAURI_DRIVER", driver);
     }

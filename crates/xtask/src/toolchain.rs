@@ -75,6 +75,9 @@ pub fn ensure(need: Need) -> Result<Tools> {
         Need::Test => {
             packages.extend_from_slice(WINDOW_PACKAGES);
             packages.extend_from_slice(SERVICE_PACKAGES);
+            // The update journey packages the app, and the updater installs through sudo.
+            packages.extend_from_slice(DIST_PACKAGES);
+            packages.push("sudo");
         }
         Need::Dist => packages.extend_from_slice(DIST_PACKAGES),
     }

@@ -2,6 +2,8 @@
 
 use e2e::{App, Result};
 
+mod update;
+
 /// WebDriver key codes.
 const ENTER: &str = "\u{E007}";
 const TAB: &str = "\u{E004}";
