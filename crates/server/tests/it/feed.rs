@@ -1,9 +1,8 @@
 //! The province's own data going down: maintainers' edits, refusals, scope, and the conflict rules across an outage.
 
-use super::{backends, free_port, kill, province};
+use super::{backends, free_port, kill, province, register};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -61,26 +60,6 @@ impl Relay {
         self.cut();
         self.accept.abort();
     }
-}
-
-fn register(db: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_province-server"))
-        .args(["--db", db])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 async fn put(http: &Client, url: String, token: &str, body: &str) -> (StatusCode, Value) {

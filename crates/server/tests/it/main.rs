@@ -62,10 +62,11 @@ fn province(db: &str, port: u16) -> Child {
     child
 }
 
-/// Registers hall H0101 at the province; returns its upload token.
-fn add_hall(db: &str) -> String {
+/// Runs `province-server --db DB ARGS…` (registering a hall or a maintainer); returns the printed token.
+fn register(db: &str, args: &[&str]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_province-server"))
-        .args(["--db", db, "--add-hall", "H0101", "城东供电营业厅"])
+        .args(["--db", db])
+        .args(args)
         .output()
         .unwrap();
     assert!(
@@ -80,6 +81,11 @@ fn add_hall(db: &str) -> String {
         .next()
         .unwrap()
         .to_owned()
+}
+
+/// Registers hall H0101 at the province; returns its upload token.
+fn add_hall(db: &str) -> String {
+    register(db, &["--add-hall", "H0101", "城东供电营业厅"])
 }
 
 async fn tickets_at_province(db: &str) -> i64 {

@@ -1,6 +1,6 @@
 //! Releases: signed publishing, staged rollout by stable hall buckets, pause, withdrawal and rollback, and the hall's cache.
 
-use super::{backends, free_port, kill};
+use super::{backends, free_port, kill, register};
 use base64::Engine;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -22,26 +22,6 @@ fn keypair() -> (String, minisign::SecretKey) {
 fn sign(sk: &minisign::SecretKey, data: &[u8]) -> String {
     let sig = minisign::sign(None, sk, std::io::Cursor::new(data), None, None).unwrap();
     base64::engine::general_purpose::STANDARD.encode(sig.to_string())
-}
-
-fn register(db: &str, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_province-server"))
-        .args(["--db", db])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .trim()
-        .rsplit(' ')
-        .next()
-        .unwrap()
-        .to_owned()
 }
 
 #[tokio::test]
