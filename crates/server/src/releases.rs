@@ -27,7 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/v1/releases", get(list))
         .route(
             "/admin/v1/releases/{version}",
-            put(put_release).patch(patch_release),
+            put(put_release).patch(patch_release).delete(delete_release),
         )
         .route(
             "/admin/v1/releases/{version}/artifacts/{target}",
@@ -313,6 +313,41 @@ async fn patch_release(
     }
     tx.commit().await?;
     Ok(Json(json!({"version": v})))
+}
+
+/// `DELETE /admin/v1/releases/{version}`: takes back an announcement that never
+/// got its installers (say, an upload was refused), so the version can be
+/// published again. A release with installers is withdrawn instead, never deleted.
+async fn delete_release(
+    State(s): State<AppState>,
+    headers: HeaderMap,
+    Path(version): Path<String>,
+) -> Result<Json<Value>, AdminError> {
+    maintainer(&s, &headers).await?;
+    let v = version_of(&version)?.to_string();
+    let mut tx = s.pool.begin().await?;
+    let artifacts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM release_artifact WHERE version = $1")
+            .bind(&v)
+            .fetch_one(&mut *tx)
+            .await?;
+    if artifacts > 0 {
+        return Err(AdminError::new(
+            StatusCode::CONFLICT,
+            "has_artifacts",
+            format!("版本 {v} 已有安装包，不能删除；如需停止推送请撤回"),
+            format!("Release {v} has installers and cannot be deleted; withdraw it instead"),
+        ));
+    }
+    let done = sqlx::query("DELETE FROM release WHERE version = $1")
+        .bind(&v)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(no_release(&v));
+    }
+    tx.commit().await?;
+    Ok(Json(json!({"version": v, "deleted": true})))
 }
 
 #[derive(Deserialize)]

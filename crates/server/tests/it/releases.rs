@@ -151,6 +151,20 @@ async fn releases(db: &str, dir: &std::path::Path) {
     .await
     .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT);
+    // An announcement without installers can be taken back, freeing the version.
+    let r = admin_json(
+        reqwest::Method::DELETE,
+        "/admin/v1/releases/1.1.0",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let again = json!({"notes": notes, "channel": "all", "percent": 10});
+    let r = admin_json(reqwest::Method::PUT, "/admin/v1/releases/1.1.0", again)
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK, "the version is free again");
     // Another key's signature, or a file altered after signing: refused.
     let r = artifact("1.1.0", deb("1.1.0"), sign(&stranger, &deb("1.1.0")))
         .await
@@ -180,6 +194,18 @@ async fn releases(db: &str, dir: &std::path::Path) {
     .await
     .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
+    let r = admin_json(
+        reqwest::Method::DELETE,
+        "/admin/v1/releases/1.1.0",
+        json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "a release with installers is withdrawn, not deleted"
+    );
 
     // At 10 %, exactly the halls whose stable bucket is below 10 are offered it.
     let offer = |hall_token: String, current: &'static str| {
