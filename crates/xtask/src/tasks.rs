@@ -374,29 +374,36 @@ impl DemoProvince {
         std::fs::create_dir_all(data)
             .map_err(|e| crate::Fail(format!("{}: {e}", data.display())))?;
         let db = format!("sqlite://{}?mode=rwc", data.join("province.db").display());
-        let token_file = data.join("province.token");
-        if !token_file.exists() {
-            let out = Command::new(&exe)
-                .args(["--db", &db, "--add-hall", "H0101", "城东供电营业厅"])
-                .output()
-                .map_err(|e| crate::Fail(format!("province-server: {e}")))?;
-            if !out.status.success() {
-                return fail(format!(
-                    "registering the demo hall at the province: {}",
-                    String::from_utf8_lossy(&out.stderr)
-                ));
+        // Registered once per demo database; the tokens are kept beside it.
+        let registered = |file: &str, args: &[&str]| -> Result<String> {
+            let path = data.join(file);
+            if !path.exists() {
+                let out = Command::new(&exe)
+                    .args(["--db", &db])
+                    .args(args)
+                    .output()
+                    .map_err(|e| crate::Fail(format!("province-server: {e}")))?;
+                if !out.status.success() {
+                    return fail(format!(
+                        "registering {args:?} at the demo province: {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                }
+                let token = String::from_utf8_lossy(&out.stdout)
+                    .trim()
+                    .rsplit(' ')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                std::fs::write(&path, token)
+                    .map_err(|e| crate::Fail(format!("{}: {e}", path.display())))?;
             }
-            let token = String::from_utf8_lossy(&out.stdout)
-                .trim()
-                .rsplit(' ')
-                .next()
-                .unwrap_or_default()
-                .to_owned();
-            std::fs::write(&token_file, token)
-                .map_err(|e| crate::Fail(format!("{}: {e}", token_file.display())))?;
-        }
-        let token = std::fs::read_to_string(&token_file)
-            .map_err(|e| crate::Fail(format!("{}: {e}", token_file.display())))?;
+            std::fs::read_to_string(&path)
+                .map(|t| t.trim().to_owned())
+                .map_err(|e| crate::Fail(format!("{}: {e}", path.display())))
+        };
+        let token = registered("province.token", &["--add-hall", "H0101", "城东供电营业厅"])?;
+        let maintainer = registered("maintainer.token", &["--add-maintainer", "演示运维"])?;
         let listen = "127.0.0.1:7500";
         let child = Command::new(&exe)
             .args(["--db", &db, "--listen", listen])
@@ -404,13 +411,15 @@ impl DemoProvince {
             .spawn()
             .map_err(|e| crate::Fail(format!("starting province-server: {e}")))?;
         eprintln!(
-            "xtask: the demo province server is at http://{listen} (data in {})",
+            "xtask: the demo province server is at http://{listen} (data in {})\n       \
+             its maintainers' API (crates/server/API.md): \
+             curl -H 'Authorization: Bearer {maintainer}' http://{listen}/admin/v1/halls",
             data.display()
         );
         Ok(Self {
             child,
             url: format!("http://{listen}"),
-            token: token.trim().to_owned(),
+            token,
         })
     }
 }
