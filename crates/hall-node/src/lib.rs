@@ -58,6 +58,8 @@ pub struct AppState {
     release_cache: PathBuf,
     /// One release download at a time.
     fetching: Arc<tokio::sync::Mutex<()>>,
+    /// The node's client for calls to the province (connections are reused).
+    http: reqwest::Client,
     /// The province's last offer per target and version, for when it is out of reach.
     offers: Arc<std::sync::Mutex<HashMap<String, http::Offer>>>,
     /// Where this node listens (for links when a request names no host).
@@ -142,6 +144,7 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
             .map(|d| d.join("releases"))
             .unwrap_or_else(|| PathBuf::from("releases")),
         fetching: Default::default(),
+        http: reqwest::Client::new(),
         offers: Default::default(),
         addr,
     };

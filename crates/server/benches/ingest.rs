@@ -132,16 +132,7 @@ async fn main() {
     .await;
     if let Ok(admin) = std::env::var("YYT_TEST_PG_URL") {
         let name = format!("ingest_bench_{}", std::process::id());
-        let pool = server::connect_admin(&admin).await.unwrap();
-        sqlx::query(&format!("CREATE DATABASE {name}"))
-            .execute(&pool)
-            .await
-            .unwrap();
-        pool.close().await;
-        run(
-            &format!("{}/{name}", admin.rsplit_once('/').unwrap().0),
-            "PostgreSQL",
-        )
-        .await;
+        let url = server::create_database(&admin, &name).await.unwrap();
+        run(&url, "PostgreSQL").await;
     }
 }

@@ -15,6 +15,7 @@ use domain::{HallCode, Password, Role, StaffName, StaffNo};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::collections::HashMap;
 use sync_proto::owned::{BUSINESS, HALL, PRIORITY, STAFF};
 
 /// A hall that has not been heard of for this long shows as offline.
@@ -444,38 +445,42 @@ async fn halls(State(s): State<AppState>, headers: HeaderMap) -> Answer {
     let feed_head: i64 = sqlx::query_scalar("SELECT last FROM feed_seq WHERE id = 1")
         .fetch_one(&s.pool)
         .await?;
+    // One query per table for all halls, not three per hall.
+    let origins: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT hall, origin, applied_through, reported_head, changes_applied FROM sync_origin ORDER BY hall, origin",
+    )
+    .fetch_all(&s.pool)
+    .await?;
+    let pulled: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT hall, MAX(cursor) FROM feed_mark GROUP BY hall")
+            .fetch_all(&s.pool)
+            .await?
+            .into_iter()
+            .collect();
+    let tickets: HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT hall, COUNT(*) FROM ticket GROUP BY hall")
+            .fetch_all(&s.pool)
+            .await?
+            .into_iter()
+            .collect();
     let mut out = Vec::new();
     for (code, name, contact, refusal, refusal_at) in halls {
-        let origins: Vec<(String, i64, i64, i64)> = sqlx::query_as(
-            "SELECT origin, applied_through, reported_head, changes_applied FROM sync_origin WHERE hall = $1 ORDER BY origin",
-        )
-        .bind(&code)
-        .fetch_all(&s.pool)
-        .await?;
-        let pulled: Option<i64> =
-            sqlx::query_scalar("SELECT MAX(cursor) FROM feed_mark WHERE hall = $1")
-                .bind(&code)
-                .fetch_one(&s.pool)
-                .await?;
-        let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ticket WHERE hall = $1")
-            .bind(&code)
-            .fetch_one(&s.pool)
-            .await?;
-        let waiting: i64 = origins.iter().map(|(_, a, h, _)| (h - a).max(0)).sum();
+        let mine: Vec<_> = origins.iter().filter(|o| o.0 == code).collect();
+        let waiting: i64 = mine.iter().map(|(_, _, a, h, _)| (h - a).max(0)).sum();
         out.push(json!({
-            "code": code,
-            "name": name,
             "online": contact.is_some_and(|c| now - c < OFFLINE_AFTER_MS),
             "last_contact_ms": contact,
             "waiting": waiting,
-            "tickets": tickets,
-            "origins": origins.iter().map(|(o, a, h, n)| json!({
+            "tickets": tickets.get(&code).copied().unwrap_or(0),
+            "origins": mine.iter().map(|(_, o, a, h, n)| json!({
                 "origin": o, "applied_through": a, "reported_head": h, "changes_applied": n
             })).collect::<Vec<_>>(),
-            "feed_pulled_from": pulled,
+            "feed_pulled_from": pulled.get(&code),
             "feed_head": feed_head,
             "last_refusal": refusal.and_then(|r| serde_json::from_str::<Value>(&r).ok()),
             "last_refusal_at_ms": refusal_at,
+            "code": code,
+            "name": name,
         }));
     }
     Ok(Json(Value::Array(out)))

@@ -101,13 +101,33 @@ pub async fn connect(db_url: &str) -> Result<AnyPool, sqlx::Error> {
     Ok(pool)
 }
 
-/// A pool on an existing database without migrating it (administration: creating databases).
-pub async fn connect_admin(db_url: &str) -> Result<AnyPool, sqlx::Error> {
+/// Creates the PostgreSQL database `name` through the server at `admin_url`
+/// (a URL of an existing database there) and returns the new database's URL.
+pub async fn create_database(admin_url: &str, name: &str) -> Result<String, sqlx::Error> {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return Err(sqlx::Error::Configuration(
+            format!("database name {name:?}: use lowercase letters, digits and _").into(),
+        ));
+    }
+    let Some((server, _)) = admin_url.rsplit_once('/') else {
+        return Err(sqlx::Error::Configuration(
+            format!("{admin_url:?} names no database").into(),
+        ));
+    };
     sqlx::any::install_default_drivers();
-    AnyPoolOptions::new()
+    let pool = AnyPoolOptions::new()
         .max_connections(1)
-        .connect(db_url)
-        .await
+        .connect(admin_url)
+        .await?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    Ok(format!("{server}/{name}"))
 }
 
 pub async fn start(opts: Options) -> Result<Running, String> {

@@ -58,7 +58,7 @@ async fn check(
     };
     let key = format!("{target}-{arch}-{bundle}").to_ascii_lowercase();
     let asked = format!("{key}/{current}");
-    let offer = match ask_province(province, &key, &current).await {
+    let offer = match ask_province(&s.http, province, &key, &current).await {
         Ok(offer) => {
             let mut known = s.offers.lock().unwrap_or_else(|p| p.into_inner());
             match &offer {
@@ -98,14 +98,11 @@ async fn check(
 }
 
 async fn ask_province(
+    http: &reqwest::Client,
     province: &crate::uplink::Province,
     key: &str,
     current: &str,
 ) -> Result<Option<Offer>, HallError> {
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(15))
-        .build()
-        .map_err(HallError::internal)?;
     let reply = http
         .post(format!(
             "{}/sync/v1/updates/offer",
@@ -113,6 +110,7 @@ async fn ask_province(
         ))
         .bearer_auth(&province.token)
         .json(&json!({"version": sync_proto::PROTOCOL_VERSION, "target": key, "current_version": current}))
+        .timeout(std::time::Duration::from_secs(15))
         .send()
         .await
         .map_err(|_| HallError::Unavailable)?;
@@ -153,7 +151,8 @@ async fn cached(
         .await
         .map(|m| m.len())
         .unwrap_or(0);
-    let mut req = reqwest::Client::new()
+    let mut req = s
+        .http
         .get(format!(
             "{}/sync/v1/releases/{}/{}",
             province.url.trim_end_matches('/'),

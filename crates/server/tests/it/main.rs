@@ -24,15 +24,10 @@ async fn backends(dir: &std::path::Path) -> Vec<String> {
             static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
             let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let name = format!("province_{}_{}_{n}", std::process::id(), server::now_ms());
-            let pool = server::connect_admin(&admin)
+            let url = server::create_database(&admin, &name)
                 .await
                 .expect("the test PostgreSQL answers");
-            sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(&pool)
-                .await
-                .unwrap();
-            pool.close().await;
-            urls.push(format!("{}/{name}", admin.rsplit_once('/').unwrap().0));
+            urls.push(url);
         }
         Err(_) => assert!(
             std::env::var("YYT_REQUIRE_PG").is_err(),
