@@ -16,7 +16,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -31,6 +31,9 @@ pub const PROVINCE_URL_ENV: &str = "YYT_PROVINCE_URL";
 pub const PROVINCE_TOKEN_ENV: &str = "YYT_PROVINCE_TOKEN";
 /// Run the hall simulator in a hosted demo hall at this speed (simulated seconds per second).
 pub const DEMO_SIM_ENV: &str = "YYT_DEMO_SIM";
+/// Update reports not yet delivered, kept across restarts (the "installed"
+/// report is made by the new version, which may be closed before anyone signs in).
+const REPORTS_FILE: &str = "update-reports.json";
 
 /// Receives every live event of the hall while someone is signed in.
 pub type Notify = Arc<dyn Fn(WireEvent) + Send + Sync>;
@@ -49,6 +52,10 @@ pub struct Desk {
     notify: Notify,
     /// Update reports waiting for a signed-in session to carry them to the hall.
     reports: Mutex<Vec<Value>>,
+    /// Where they are kept (`None`: in memory only).
+    reports_file: Option<PathBuf>,
+    /// One delivery at a time, so none is sent twice or dropped unsent.
+    flushing: tokio::sync::Mutex<()>,
 }
 
 fn now_ms() -> i64 {
@@ -66,10 +73,10 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
 impl Desk {
     /// Connects to `YYT_HALL_URL`, or hosts the hall node with its data in `dir`.
     pub async fn open(dir: &Path, notify: Notify) -> Result<Self, String> {
-        if let Ok(url) = std::env::var(HALL_URL_ENV) {
-            return Ok(Self::connect(&url, notify));
-        }
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        if let Ok(url) = std::env::var(HALL_URL_ENV) {
+            return Ok(Self::connect(&url, notify).keeping_reports_in(dir));
+        }
         let listen: SocketAddr = std::env::var(HALL_LISTEN_ENV)
             .ok()
             .and_then(|s| s.parse().ok())
@@ -107,11 +114,37 @@ impl Desk {
                 eprintln!("the demo simulation cannot start: {e}");
             }
         }
-        Ok(Self::remote(
-            format!("http://{}", running.addr),
-            Some(running),
-            notify,
-        ))
+        Ok(
+            Self::remote(format!("http://{}", running.addr), Some(running), notify)
+                .keeping_reports_in(dir),
+        )
+    }
+
+    /// Keeps undelivered update reports in `dir`, and takes back those a previous run left.
+    fn keeping_reports_in(mut self, dir: &Path) -> Self {
+        let file = dir.join(REPORTS_FILE);
+        let kept: Vec<Value> = std::fs::read(&file)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        self.reports = Mutex::new(kept);
+        self.reports_file = Some(file);
+        self
+    }
+
+    /// Writes the queue down (a temporary file renamed over the old one).
+    fn keep_reports(&self, reports: &[Value]) {
+        let Some(file) = &self.reports_file else {
+            return;
+        };
+        let tmp = file.with_extension("tmp");
+        let written = serde_json::to_vec(reports)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| std::fs::write(&tmp, bytes))
+            .and_then(|()| std::fs::rename(&tmp, file));
+        if let Err(e) = written {
+            eprintln!("keeping update reports in {}: {e}", file.display());
+        }
     }
 
     /// A desk working against the hall node at `url` (e.g. `http://10.1.2.3:7400`).
@@ -131,6 +164,8 @@ impl Desk {
             session: Mutex::new(None),
             notify,
             reports: Mutex::new(Vec::new()),
+            reports_file: None,
+            flushing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -153,10 +188,9 @@ impl Desk {
 
     /// Queues an update report for the hall; it goes with the next signed-in moment.
     pub fn report_update(&self, report: Value) {
-        self.reports
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(report);
+        let mut reports = self.reports.lock().unwrap_or_else(|p| p.into_inner());
+        reports.push(report);
+        self.keep_reports(&reports);
     }
 
     /// Sends the queued update reports (kept for later if nobody is signed in or the hall is away).
@@ -164,9 +198,16 @@ impl Desk {
         let Ok(token) = self.token() else {
             return;
         };
-        let queued: Vec<Value> =
-            std::mem::take(&mut *self.reports.lock().unwrap_or_else(|p| p.into_inner()));
-        let mut unsent = Vec::new();
+        let _one_at_a_time = self.flushing.lock().await;
+        let queued: Vec<Value> = self
+            .reports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        if queued.is_empty() {
+            return;
+        }
+        let mut sent_count = 0;
         for r in queued {
             let sent = self
                 .http
@@ -177,13 +218,15 @@ impl Desk {
                 .await
                 .is_ok_and(|resp| resp.status().is_success());
             if !sent {
-                unsent.push(r);
+                break; // keep the order: the rest goes next time
             }
+            sent_count += 1;
         }
-        self.reports
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .extend(unsent);
+        // Reports queued meanwhile stay behind the ones just sent.
+        let mut reports = self.reports.lock().unwrap_or_else(|p| p.into_inner());
+        let sent_count = sent_count.min(reports.len());
+        reports.drain(..sent_count);
+        self.keep_reports(&reports);
     }
 
     async fn send<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T, ApiError> {

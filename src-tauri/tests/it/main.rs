@@ -270,3 +270,39 @@ fn the_windows_installer_configuration_is_a_valid_tauri_config() {
         );
     }
 }
+
+#[tokio::test]
+async fn update_reports_left_by_a_previous_run_are_delivered_at_sign_in() {
+    std::env::set_var(yyt_desktop::desk::HALL_LISTEN_ENV, "127.0.0.1:0");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("update-reports.json");
+    // The new version said "installed" and was closed before anyone signed in.
+    let report = |state: &str| serde_json::json!({"pc": "pc-1", "current_version": "0.1.1", "offered": "0.1.1", "state": state, "detail": null});
+    std::fs::write(&file, serde_json::json!([report("installed")]).to_string()).unwrap();
+    let desk = Desk::open(dir.path(), Arc::new(|_| {})).await.unwrap();
+    desk.report_update(report("up_to_date"));
+    let kept: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(kept.len(), 2, "queued reports are on disk until delivered");
+
+    desk.login(login("1001", "demo-1001")).await.unwrap();
+    let kept: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    assert!(kept.is_empty(), "delivered: {kept:?}");
+    let store = store::Store::open(&dir.path().join("hall.db"))
+        .await
+        .unwrap();
+    let states: Vec<String> = store
+        .outbox_after(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.kind == "update_status")
+        .map(|r| serde_json::from_str::<serde_json::Value>(&r.body).unwrap()["state"].to_string())
+        .collect();
+    assert_eq!(
+        states,
+        ["\"installed\"", "\"up_to_date\""],
+        "in order, once each"
+    );
+}
