@@ -1,9 +1,10 @@
 //! The Tauri commands: each hands its input to `Desk` and returns what it answers.
 
 use crate::desk::Desk;
-use ipc::hall::{BoardView, MeView};
+use ipc::hall::{BoardView, MeView, SupervisorNotice};
 use ipc::{
-    ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, UpdateInfo,
+    ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, SupervisorAct,
+    UpdateInfo,
 };
 use tauri::State;
 
@@ -63,6 +64,19 @@ pub async fn my_counter(desk: State<'_, Desk>) -> Result<MeView, ApiError> {
 #[tauri::command]
 pub async fn counter_act(desk: State<'_, Desk>, req: CounterAct) -> Result<(), ApiError> {
     desk.counter_act(req).await
+}
+
+#[tauri::command]
+pub async fn supervisor_act(
+    desk: State<'_, Desk>,
+    req: SupervisorAct,
+) -> Result<SupervisorNotice, ApiError> {
+    desk.supervisor_act(req).await
+}
+
+#[tauri::command]
+pub async fn supervisor_actions(desk: State<'_, Desk>) -> Result<Vec<SupervisorNotice>, ApiError> {
+    desk.supervisor_actions().await
 }
 
 #[tauri::command]

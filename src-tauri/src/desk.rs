@@ -7,10 +7,13 @@
 //! cannot be reached is `hall_unavailable`, never a stack trace.
 
 use futures_util::StreamExt;
-use ipc::hall::{BoardView, MeView, SessionReply, WireEvent};
+use ipc::hall::{
+    BoardView, CallToCounterRequest, MeView, MoveTicketRequest, ReasonRequest, SessionReply,
+    SupervisorNotice, WireEvent,
+};
 use ipc::{
     ApiError, AppInfo, ChangePasswordRequest, CounterAct, CounterAction, ErrorCode, LoginRequest,
-    SessionView,
+    SessionView, SupervisorAct, SupervisorAction,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -378,6 +381,57 @@ impl Desk {
         self.post::<_, Value>(&format!("/api/v1/counters/{}/{op}", act.counter), &body)
             .await
             .map(|_| ())
+    }
+
+    /// A supervisor's action, passed to the hall node (which checks the role and the reason).
+    pub async fn supervisor_act(&self, act: SupervisorAct) -> Result<SupervisorNotice, ApiError> {
+        let reason = act.reason;
+        // Ticket numbers go into the path: anything but letters and digits cannot be one.
+        let ticket = |no: &str| -> Result<String, ApiError> {
+            let no = no.trim();
+            if no.is_empty() || !no.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(ApiError::new(ErrorCode::UnknownTicket));
+            }
+            Ok(no.to_owned())
+        };
+        match act.action {
+            SupervisorAction::Pause { counter } => {
+                let path = format!("/api/v1/supervisor/counters/{counter}/pause");
+                self.post(&path, &ReasonRequest { reason }).await
+            }
+            SupervisorAction::Close { counter } => {
+                let path = format!("/api/v1/supervisor/counters/{counter}/close");
+                self.post(&path, &ReasonRequest { reason }).await
+            }
+            SupervisorAction::Transfer {
+                ticket: no,
+                to_business,
+                to_counter,
+                front,
+            } => {
+                let path = format!("/api/v1/supervisor/tickets/{}/transfer", ticket(&no)?);
+                let body = MoveTicketRequest {
+                    to_business,
+                    to_counter,
+                    front,
+                    reason,
+                };
+                self.post(&path, &body).await
+            }
+            SupervisorAction::Call {
+                ticket: no,
+                counter,
+            } => {
+                let path = format!("/api/v1/supervisor/tickets/{}/call", ticket(&no)?);
+                self.post(&path, &CallToCounterRequest { counter, reason })
+                    .await
+            }
+        }
+    }
+
+    /// Today's audited supervisor actions.
+    pub async fn supervisor_actions(&self) -> Result<Vec<SupervisorNotice>, ApiError> {
+        self.get("/api/v1/supervisor/actions").await
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<Signed>> {

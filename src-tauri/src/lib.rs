@@ -1,6 +1,7 @@
 //! Tauri wiring of the desktop app: state, commands, and where the data lives.
 
 mod commands;
+mod deb;
 pub mod desk;
 pub mod updates;
 
@@ -41,6 +42,8 @@ pub fn run() {
             commands::hall_board,
             commands::my_counter,
             commands::counter_act,
+            commands::supervisor_act,
+            commands::supervisor_actions,
             commands::update_status,
             commands::update_install,
         ])

@@ -179,20 +179,60 @@ pub async fn install(app: &AppHandle) -> Result<(), ApiError> {
     );
     let marker = updates.dir.join(MARKER);
     let _ = std::fs::write(&marker, json!({"version": update.version}).to_string());
-    if let Err(e) = update.download_and_install(|_, _| {}, || {}).await {
+    if let Err((code, why)) = download_and_install(&update).await {
         let _ = std::fs::remove_file(&marker);
-        eprintln!("update {} not installed: {e}", update.version);
+        eprintln!("update {} not installed: {why}", update.version);
         report(
             &desk,
             &update.current_version,
             Some(&update.version),
             "failed",
-            Some(e.to_string()),
+            Some(why),
         );
         desk.flush_reports().await;
         *updates.pending.lock().await = None;
-        return Err(ApiError::new(ErrorCode::UpdateFailed));
+        return Err(ApiError::new(code));
     }
     desk.flush_reports().await;
     app.restart();
+}
+
+/// Downloads and verifies the package (the plugin checks the signature and
+/// the signed version), then installs it: a `.deb` through apt, so that new
+/// dependencies are resolved or the install is refused up front; any other
+/// bundle as the plugin does.
+async fn download_and_install(update: &Update) -> Result<(), (ErrorCode, String)> {
+    let failed = |e: &dyn std::fmt::Display| (ErrorCode::UpdateFailed, e.to_string());
+    let bytes = update
+        .download(|_, _| {}, || {})
+        .await
+        .map_err(|e| failed(&e))?;
+    if tauri::utils::platform::bundle_type() != Some(tauri::utils::config::BundleType::Deb) {
+        return update.install(&bytes).map_err(|e| failed(&e));
+    }
+    let version = update.version.clone();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::Builder::new()
+            .prefix("yyt-update-")
+            .tempdir()
+            .map_err(|e| failed(&e))?;
+        let package = dir.path().join(format!("yyt-desktop_{version}.deb"));
+        std::fs::write(&package, &bytes).map_err(|e| failed(&e))?;
+        match crate::deb::install(&package) {
+            Ok(brought) if !brought.is_empty() => {
+                eprintln!(
+                    "update {version}: apt also installed {}",
+                    brought.join(", ")
+                );
+                Ok(())
+            }
+            Ok(_) => Ok(()),
+            Err(e @ crate::deb::DebError::Unavailable(_)) => {
+                Err((ErrorCode::UpdateNeedsPackages, e.to_string()))
+            }
+            Err(e) => Err(failed(&e)),
+        }
+    })
+    .await
+    .map_err(|e| failed(&e))?
 }

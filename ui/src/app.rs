@@ -12,6 +12,10 @@ use leptos::task::spawn_local;
 #[derive(Clone, Copy)]
 pub struct HallTick(pub RwSignal<u64>);
 
+/// The latest supervisor's action heard on the live events.
+#[derive(Clone, Copy)]
+pub struct HallNotice(pub RwSignal<Option<ipc::hall::SupervisorNotice>>);
+
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = I18n::provide();
@@ -52,6 +56,14 @@ pub fn App() -> impl IntoView {
             },
             std::time::Duration::from_millis(150),
         );
+    });
+
+    let notice = HallNotice(RwSignal::new(None));
+    provide_context(notice);
+    crate::ipc::listen_hall_wire(move |event| {
+        if let ipc::hall::WireEvent::Supervised { notice: n } = event {
+            notice.0.set(Some(n));
+        }
     });
 
     let on_login = Callback::new(move |s: SessionView| session.set(Some(s)));

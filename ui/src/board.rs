@@ -1,12 +1,18 @@
-//! The supervisor's live hall board: queues per business, every counter, today's service.
+//! The supervisor's live hall board: queues per business, every counter, today's service, and the supervisor's actions.
+//!
+//! Keyboard first: F1 calls a ticket to a counter, F6 moves a waiting ticket,
+//! F7 force-pauses and F9 signs off a counter; each opens a dialog that asks
+//! for the reason (Enter confirms, Esc cancels). A counter card's buttons
+//! open the same dialogs for that counter.
 
 use crate::app::HallTick;
-use crate::i18n::{counter_label, duration, text, use_i18n, T};
-use crate::ipc::call0;
+use crate::i18n::{counter_label, duration, supervisor_notice, text, use_i18n, T};
+use crate::ipc::{call, call0};
 use crate::roles::format_time;
 use crate::workbench::figures_view;
-use ipc::hall::{BoardView, SyncProblem};
-use ipc::{cmd, ApiError, Locale};
+use ipc::hall::{BoardView, SupervisorNotice, SyncProblem};
+use ipc::{cmd, ApiError, ErrorCode, Locale, SupervisorAct, SupervisorAction};
+use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -36,9 +42,45 @@ pub fn Board() -> impl IntoView {
             }
         })
     };
+    let log = RwSignal::new(Vec::<SupervisorNotice>::new());
+    let refresh_log = move || {
+        spawn_local(async move {
+            if let Ok(list) = call0::<Vec<SupervisorNotice>>(cmd::SUPERVISOR_ACTIONS).await {
+                log.set(list);
+            }
+        })
+    };
     Effect::new(move |_| {
         tick.get();
         refresh();
+        refresh_log();
+    });
+
+    // F1 call a ticket · F6 move a ticket · F7 force pause · F9 sign off; Esc cancels.
+    let dialog = RwSignal::new(None::<(Act, Option<u16>)>);
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let key = ev.key();
+        if key == "Escape" {
+            dialog.set(None);
+            return;
+        }
+        let act = match key.as_str() {
+            "F1" => Act::Call,
+            "F6" => Act::Move,
+            "F7" => Act::Pause,
+            "F9" => Act::Close,
+            _ => return,
+        };
+        ev.prevent_default();
+        if dialog.get_untracked().is_none() {
+            dialog.set(Some((act, None)));
+        }
+    });
+    on_cleanup(move || handle.remove());
+    let done = Callback::new(move |_: ()| {
+        dialog.set(None);
+        refresh();
+        refresh_log();
     });
     // Waits grow by themselves: refresh every few seconds too.
     if let Ok(handle) = set_interval_with_handle(refresh, Duration::from_secs(5)) {
@@ -77,7 +119,11 @@ pub fn Board() -> impl IntoView {
                         "paused" => T::StatusPaused,
                         _ => T::StatusClosed,
                     };
-                    let serving = c.current.map(|t| {
+                    let n = c.no.get();
+                    let idle = c.current.is_none();
+                    let may_pause = idle && c.status == "open";
+                    let may_close = idle && c.status != "closed";
+                    let serving = c.current.clone().map(|t| {
                         let stage = if t.stage == "serving" { T::StageServing } else { T::StageCalled };
                         view! {
                             <div class="counter-ticket">{t.no.to_string()}</div>
@@ -85,14 +131,20 @@ pub fn Board() -> impl IntoView {
                         }
                     });
                     view! {
-                        <div class="counter-card" data-counter=c.no.get() data-status=c.status.clone()>
+                        <div class="counter-card" data-counter=n data-status=c.status.clone()>
                             <div class="counter-card-head">
-                                <span class="counter-card-no">{counter_label(locale, c.no.get())}</span>
+                                <span class="counter-card-no">{counter_label(locale, n)}</span>
                                 <span class="status-pill">{text(locale, status)}</span>
                             </div>
                             <div class="counter-staff">{c.staff_name.clone().unwrap_or_default()}</div>
                             {serving}
                             <div class="muted small">{c.reason.clone()}</div>
+                            <div class="counter-card-acts">
+                                <button type="button" class="chip" data-act="pause" prop:disabled=!may_pause
+                                    on:click=move |_| dialog.set(Some((Act::Pause, Some(n))))>{text(locale, T::SupPause)}</button>
+                                <button type="button" class="chip" data-act="close" prop:disabled=!may_close
+                                    on:click=move |_| dialog.set(Some((Act::Close, Some(n))))>{text(locale, T::SupClose)}</button>
+                            </div>
                         </div>
                     }
                 })
@@ -145,6 +197,34 @@ pub fn Board() -> impl IntoView {
             }
         })
     };
+    let records = move || {
+        let locale = i18n.locale.get();
+        let list = log.get();
+        if list.is_empty() {
+            return view! { <p class="muted" id="sup-log-empty">{text(locale, T::SupLogEmpty)}</p> }.into_any();
+        }
+        let items = list
+            .into_iter()
+            .rev()
+            .map(|n| {
+                view! {
+                    <li data-action=n.action.code()>
+                        <span class="muted">{format_time(n.at)}</span> " " {supervisor_notice(locale, &n, false)}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ol class="sup-log" id="sup-log">{items}</ol> }.into_any()
+    };
+    let act_button = move |key: &'static str, act: Act, label: T| {
+        view! {
+            <button type="button" class="action" id=format!("sup-{}", act.id())
+                on:click=move |_| dialog.set(Some((act, None)))>
+                <kbd>{key}</kbd>
+                <span>{i18n.t(label)}</span>
+            </button>
+        }
+    };
     let today = move || {
         let locale = i18n.locale.get();
         board
@@ -178,8 +258,237 @@ pub fn Board() -> impl IntoView {
             </div>
         </div>
         <section class="card">
+            <h2>{i18n.t(T::SupActionsTitle)}</h2>
+            <div class="sup-actions">
+                {act_button("F1", Act::Call, T::SupCall)}
+                {act_button("F6", Act::Move, T::SupMove)}
+                {act_button("F7", Act::Pause, T::SupPause)}
+                {act_button("F9", Act::Close, T::SupClose)}
+            </div>
+            <p class="hint">{i18n.t(T::SupHint)}</p>
+        </section>
+        <section class="card">
             <h2>{i18n.t(T::CountersTitle)}</h2>
             <div class="counter-cards" id="counters">{counters}</div>
         </section>
+        <section class="card">
+            <h2>{i18n.t(T::SupLogTitle)}</h2>
+            {records}
+        </section>
+        {move || dialog.get().map(|(act, counter)| view! {
+            <ActDialog act counter board on_done=done on_cancel=Callback::new(move |_: ()| dialog.set(None)) />
+        })}
+    }
+}
+
+/// What a supervisor does from the board.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Act {
+    Pause,
+    Close,
+    Move,
+    Call,
+}
+
+impl Act {
+    fn id(self) -> &'static str {
+        match self {
+            Act::Pause => "pause",
+            Act::Close => "close",
+            Act::Move => "move",
+            Act::Call => "call",
+        }
+    }
+
+    fn title(self) -> T {
+        match self {
+            Act::Pause => T::SupPause,
+            Act::Close => T::SupClose,
+            Act::Move => T::SupMove,
+            Act::Call => T::SupCall,
+        }
+    }
+}
+
+/// Asks what the action needs and why, then sends it; Enter confirms, Esc cancels.
+#[component]
+fn ActDialog(
+    act: Act,
+    counter: Option<u16>,
+    board: RwSignal<Option<BoardView>>,
+    on_done: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let locale = i18n.locale.get_untracked();
+    let counter_text = RwSignal::new(counter.map(|n| n.to_string()).unwrap_or_default());
+    let ticket = RwSignal::new(String::new());
+    let business = RwSignal::new(String::new());
+    let front = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<ApiError>);
+    let busy = RwSignal::new(false);
+    let first = NodeRef::<html::Input>::new();
+    let reason_ref = NodeRef::<html::Input>::new();
+    // The first field still to fill gets the focus.
+    Effect::new(move |_| {
+        let target = if counter.is_some() {
+            reason_ref.get()
+        } else {
+            first.get()
+        };
+        if let Some(el) = target {
+            let _ = el.focus();
+        }
+    });
+    let options = move || {
+        board.with_untracked(|b| {
+            b.as_ref()
+                .map(|b| b.businesses.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|x| {
+                    let code = x.code.to_string();
+                    let name = if locale == Locale::ZhCn {
+                        x.name_zh
+                    } else {
+                        x.name_en
+                    };
+                    view! { <option value=code.clone()>{format!("{code} {name}")}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let confirm = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        let counter_no = || {
+            counter_text
+                .get_untracked()
+                .trim()
+                .parse::<u16>()
+                .map_err(|_| ApiError::new(ErrorCode::UnknownCounter))
+        };
+        let ticket_no = || {
+            let t = ticket.get_untracked().trim().to_ascii_uppercase();
+            if t.is_empty() {
+                Err(ApiError::new(ErrorCode::UnknownTicket))
+            } else {
+                Ok(t)
+            }
+        };
+        let action = match act {
+            Act::Pause => counter_no().map(|counter| SupervisorAction::Pause { counter }),
+            Act::Close => counter_no().map(|counter| SupervisorAction::Close { counter }),
+            Act::Call => ticket_no().and_then(|ticket| {
+                counter_no().map(|counter| SupervisorAction::Call { ticket, counter })
+            }),
+            Act::Move => ticket_no().and_then(|ticket| {
+                let raw = counter_text.get_untracked();
+                let to_counter = if raw.trim().is_empty() {
+                    None
+                } else {
+                    Some(counter_no()?)
+                };
+                let b = business.get_untracked();
+                Ok(SupervisorAction::Transfer {
+                    ticket,
+                    to_business: (!b.is_empty()).then_some(b),
+                    to_counter,
+                    front: front.get_untracked(),
+                })
+            }),
+        };
+        let action = match action {
+            Ok(a) => a,
+            Err(e) => {
+                error.set(Some(e));
+                return;
+            }
+        };
+        busy.set(true);
+        error.set(None);
+        let req = SupervisorAct {
+            action,
+            reason: reason.get_untracked(),
+        };
+        spawn_local(async move {
+            let result = call::<_, SupervisorNotice>(cmd::SUPERVISOR_ACT, req).await;
+            busy.set(false);
+            match result {
+                Ok(_) => on_done.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        confirm();
+    };
+    // Enter confirms from anywhere in the dialog (a list or a check box included), except on its buttons.
+    let enter = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Enter" {
+            return;
+        }
+        let on_button = event_target::<web_sys::Element>(&ev)
+            .tag_name()
+            .eq_ignore_ascii_case("button");
+        if !on_button {
+            ev.prevent_default();
+            confirm();
+        }
+    };
+    let ticket_field = move || {
+        view! {
+            <label for="sup-ticket">{text(locale, T::SupTicket)}</label>
+            <input id="sup-ticket" type="text" maxlength="8" autocomplete="off" node_ref=first
+                prop:value=move || ticket.get() on:input=move |ev| ticket.set(event_target_value(&ev)) />
+        }
+    };
+    // `node`: where the focus goes when it is the dialog's first field.
+    let counter_field = move |label: T, node: NodeRef<html::Input>| {
+        view! {
+            <label for="sup-counter">{text(locale, label)}</label>
+            <input id="sup-counter" type="text" inputmode="numeric" maxlength="3" autocomplete="off" node_ref=node
+                prop:value=move || counter_text.get() on:input=move |ev| counter_text.set(event_target_value(&ev)) />
+        }
+    };
+    let fields = match act {
+        Act::Pause | Act::Close => counter_field(T::SupCounter, first).into_any(),
+        Act::Call => view! {
+            {ticket_field()}
+            {counter_field(T::SupCounter, NodeRef::new())}
+        }
+        .into_any(),
+        Act::Move => view! {
+            {ticket_field()}
+            <label for="sup-business">{text(locale, T::TransferTo)}</label>
+            <select id="sup-business" on:change=move |ev| business.set(event_target_value(&ev))>
+                <option value="">{text(locale, T::SupKeepBusiness)}</option>
+                {options}
+            </select>
+            {counter_field(T::SupToCounter, NodeRef::new())}
+            <label class="check"><input type="checkbox" id="sup-front" on:change=move |ev| front.set(event_target_checked(&ev)) />
+                {text(locale, T::TransferFront)}</label>
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="overlay" on:click=move |_| on_cancel.run(())>
+            <form class="dialog card" id="sup-dialog" data-act=act.id() on:submit=submit on:keydown=enter on:click=|ev| ev.stop_propagation()>
+                <h2>{text(locale, act.title())}</h2>
+                {fields}
+                <label for="sup-reason">{text(locale, T::SupReason)}</label>
+                <input id="sup-reason" type="text" maxlength="200" autocomplete="off" node_ref=reason_ref
+                    prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+                <p class="hint">{text(locale, T::SupReasonHint)}</p>
+                <p class="error" role="alert">{move || error.get().map(|e| e.text(i18n.locale.get()))}</p>
+                <div class="dialog-buttons">
+                    <button type="button" class="ghost" on:click=move |_| on_cancel.run(())>{text(locale, T::Cancel)} " (Esc)"</button>
+                    <button type="submit" class="primary" id="sup-confirm" prop:disabled=move || busy.get()>{text(locale, T::Confirm)} " (Enter)"</button>
+                </div>
+            </form>
+        </div>
     }
 }

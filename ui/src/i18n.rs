@@ -111,6 +111,21 @@ pub enum T {
     PrioGreen,
     PrioAppointment,
     PrioNormal,
+    SupActionsTitle,
+    SupPause,
+    SupClose,
+    SupMove,
+    SupCall,
+    SupTicket,
+    SupCounter,
+    SupToCounter,
+    SupKeepBusiness,
+    SupReason,
+    SupReasonHint,
+    SupLogTitle,
+    SupLogEmpty,
+    SupHint,
+    Dismiss,
 }
 
 fn pair(t: T) -> (&'static str, &'static str) {
@@ -237,6 +252,27 @@ fn pair(t: T) -> (&'static str, &'static str) {
         PrioGreen => ("绿色通道", "Green channel"),
         PrioAppointment => ("预约", "Appointment"),
         PrioNormal => ("普通", "Normal"),
+        SupActionsTitle => ("值班长操作", "Supervisor actions"),
+        SupPause => ("强制暂停", "Force pause"),
+        SupClose => ("签退窗口", "Sign off a counter"),
+        SupMove => ("转移号票", "Move a ticket"),
+        SupCall => ("指定叫号", "Call a ticket"),
+        SupTicket => ("号票（如 A012）", "Ticket (e.g. A012)"),
+        SupCounter => ("窗口号", "Counter"),
+        SupToCounter => ("转至窗口（可选，只由该窗口叫号）", "To counter (optional; only that counter calls it)"),
+        SupKeepBusiness => ("不改业务", "Keep its business"),
+        SupReason => ("原因（必填）", "Reason (required)"),
+        SupReasonHint => (
+            "最多 200 字，记入操作记录，并显示在相关窗口的工作台上。",
+            "Up to 200 characters; kept in the audit trail and shown on the counter's workbench.",
+        ),
+        SupLogTitle => ("今日操作记录", "Today's actions"),
+        SupLogEmpty => ("今日尚无值班长操作。", "No supervisor actions today."),
+        SupHint => (
+            "按 F1 指定叫号、F6 转移号票、F7 强制暂停、F9 签退窗口；对话框中 Enter 确定，Esc 取消。",
+            "F1 call a ticket, F6 move a ticket, F7 force pause, F9 sign off a counter; in a dialog Enter confirms, Esc cancels.",
+        ),
+        Dismiss => ("知道了", "Got it"),
     }
 }
 
@@ -264,6 +300,64 @@ pub fn duration(locale: Locale, secs: u32) -> String {
         (Locale::ZhCn, _) => format!("{m} 分 {s:02} 秒"),
         (Locale::En, 0) => format!("{s} s"),
         (Locale::En, _) => format!("{m} min {s:02} s"),
+    }
+}
+
+/// A supervisor's action as a sentence: told to the clerk of the counter it
+/// concerns (`yours`), or as a line of the board's record.
+pub fn supervisor_notice(locale: Locale, n: &ipc::hall::SupervisorNotice, yours: bool) -> String {
+    use ipc::hall::SupervisorActionKind as K;
+    let who = &n.staff_name;
+    let ticket = n.ticket.map(|t| t.to_string()).unwrap_or_default();
+    let counter = n.counter.map(|c| counter_label(locale, c.get()));
+    let reason = &n.reason;
+    match (locale, yours) {
+        (Locale::ZhCn, true) => {
+            let what = match n.action {
+                K::Pause => "暂停了本窗口".to_owned(),
+                K::Close => "为本窗口办理了签退".to_owned(),
+                K::Call => format!("将 {ticket} 叫到本窗口"),
+                K::Transfer => format!("将 {ticket} 转给本窗口办理"),
+            };
+            format!("值班长 {who} {what}：{reason}")
+        }
+        (Locale::En, true) => {
+            let what = match n.action {
+                K::Pause => "paused your counter".to_owned(),
+                K::Close => "signed your counter off".to_owned(),
+                K::Call => format!("called {ticket} to your counter"),
+                K::Transfer => format!("moved {ticket} to your counter"),
+            };
+            format!("Hall supervisor {who} {what}: {reason}")
+        }
+        (Locale::ZhCn, false) => {
+            let counter = counter.unwrap_or_default();
+            let what = match n.action {
+                K::Pause => format!("暂停了 {counter}"),
+                K::Close => format!("签退了 {counter}"),
+                K::Call => format!("将 {ticket} 叫到 {counter}"),
+                K::Transfer if !counter.is_empty() => format!("将 {ticket} 转至 {counter}"),
+                K::Transfer => format!(
+                    "将 {ticket} 转至 {} 类业务",
+                    n.to_business.map(|b| b.to_string()).unwrap_or_default()
+                ),
+            };
+            format!("{who} {what}：{reason}")
+        }
+        (Locale::En, false) => {
+            let counter = counter.unwrap_or_default();
+            let what = match n.action {
+                K::Pause => format!("paused {counter}"),
+                K::Close => format!("signed off {counter}"),
+                K::Call => format!("called {ticket} to {counter}"),
+                K::Transfer if !counter.is_empty() => format!("moved {ticket} to {counter}"),
+                K::Transfer => format!(
+                    "moved {ticket} to business {}",
+                    n.to_business.map(|b| b.to_string()).unwrap_or_default()
+                ),
+            };
+            format!("{who} {what}: {reason}")
+        }
     }
 }
 

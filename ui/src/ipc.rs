@@ -19,6 +19,24 @@ pub fn listen_hall_events(on_event: impl Fn() + 'static) {
     listen(ipc::cmd::HALL_EVENT, on_event);
 }
 
+/// Calls `on_event` with each live event of the hall that this version understands, for the life of the page.
+pub fn listen_hall_wire(on_event: impl Fn(ipc::hall::WireEvent) + 'static) {
+    if !has_backend() {
+        return;
+    }
+    // Tauri hands the listener `{event, id, payload}`; the payload is the `WireEvent`.
+    let handler = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
+        let payload = js_sys::Reflect::get(&e, &JsValue::from_str("payload"));
+        if let Ok(event) = payload.and_then(|p| {
+            serde_wasm_bindgen::from_value(p).map_err(|e| JsValue::from_str(&e.to_string()))
+        }) {
+            on_event(event);
+        }
+    });
+    let _ = tauri_listen(ipc::cmd::HALL_EVENT, handler.as_ref().unchecked_ref());
+    handler.forget();
+}
+
 /// Calls `on_event` each time the backend emits `event`, for the life of the page.
 pub fn listen(event: &str, on_event: impl Fn() + 'static) {
     if !has_backend() {

@@ -1,7 +1,7 @@
 //! The clerk's workbench: sign in at a counter, call, serve, finish, transfer, pause: all by F-keys.
 
-use crate::app::HallTick;
-use crate::i18n::{counter_label, duration, priority_text, text, use_i18n, T};
+use crate::app::{HallNotice, HallTick};
+use crate::i18n::{counter_label, duration, priority_text, supervisor_notice, text, use_i18n, T};
 use crate::ipc::{call, call0};
 use crate::roles::format_time;
 use ipc::hall::{BoardView, BusinessBoard, CurrentTicket, MeView};
@@ -145,12 +145,33 @@ pub fn Workbench() -> impl IntoView {
         ctx.refresh();
     });
 
+    // A supervisor acting on this clerk's counter: a calm notice until dismissed.
+    let heard = expect_context::<HallNotice>().0;
+    let notice = RwSignal::new(None::<ipc::hall::SupervisorNotice>);
+    Effect::new(move |ran: Option<()>| {
+        let latest = heard.get();
+        // What was heard before this page opened is not news.
+        if ran.is_none() {
+            return;
+        }
+        let me = ctx
+            .me
+            .with_untracked(|m| m.as_ref().map(|m| m.staff_no.clone()));
+        if let Some(n) = latest.filter(|n| n.clerk.is_some() && n.clerk == me) {
+            notice.set(Some(n));
+        }
+    });
+
     // F1 call next · F2 recall · F3 no-show · F4 start · F5 finish · F6 transfer · F7 pause/resume · F9 sign off.
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
         if !key.starts_with('F') || key.len() > 3 {
             if key == "Escape" {
-                ctx.dialog.set(None);
+                if ctx.dialog.get_untracked().is_some() {
+                    ctx.dialog.set(None);
+                } else {
+                    notice.set(None);
+                }
             }
             return;
         }
@@ -189,6 +210,19 @@ pub fn Workbench() -> impl IntoView {
         <p class="error banner" role="alert" id="wb-error">
             {move || ctx.error.get().map(|e| e.text(i18n.locale.get()))}
         </p>
+        {move || notice.get().map(|n| {
+            let locale = i18n.locale.get();
+            view! {
+                <p class="notice-banner" role="status" id="wb-notice" data-action=n.action.code()>
+                    <span class="muted">{format_time(n.at)}</span>
+                    " "
+                    <span>{supervisor_notice(locale, &n, true)}</span>
+                    <button type="button" class="ghost small" on:click=move |_| notice.set(None)>
+                        {text(locale, T::Dismiss)} " (Esc)"
+                    </button>
+                </p>
+            }
+        })}
         {body}
     }
 }

@@ -34,6 +34,15 @@ impl Caller {
         }
     }
 
+    pub fn supervisor(&self) -> Result<&Account, HallError> {
+        let a = self.staff()?;
+        if a.role == Role::Supervisor {
+            Ok(a)
+        } else {
+            Err(HallError::Forbidden)
+        }
+    }
+
     pub fn device(&self, kind: DeviceKind) -> Result<&Device, HallError> {
         match self {
             Caller::Device(d) if d.kind == kind => Ok(d),

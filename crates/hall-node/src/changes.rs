@@ -37,7 +37,8 @@ pub fn of_events(
             | Event::Transferred { ticket: id, .. }
             | Event::Started { ticket: id, .. }
             | Event::Finished { ticket: id, .. }
-            | Event::Rated { ticket: id, .. } => ticket(*id, &mut out, clock),
+            | Event::Rated { ticket: id, .. }
+            | Event::RatingMissed { ticket: id, .. } => ticket(*id, &mut out, clock),
             Event::CounterOpened { counter, staff } => out.push(counter_event(
                 clock,
                 now,

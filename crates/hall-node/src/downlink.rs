@@ -6,7 +6,10 @@
 //! hall's counters become the queue set-up of the next business day (a day
 //! keeps the set-up it opened with). Pages are applied with their cursor in
 //! one transaction, so an interrupted download resumes and never applies a
-//! record twice to a different effect (merges are idempotent).
+//! record twice to a different effect (merges are idempotent). Every record
+//! of a page is checked against `sync_proto::limits` (by `Downloader::on_page`)
+//! before any is applied: a page with one out of bounds is not applied, the
+//! cursor stays, and the board shows the refusal.
 
 use crate::clock::Clock;
 use crate::uplink::{Province, SharedLink};

@@ -9,11 +9,11 @@
 
 use crate::clock::Clock;
 use crate::error::HallError;
-use ipc::hall::CallView;
-use queue::{Command, Event, HallQueue, QueueConfig};
+use ipc::hall::{CallView, SupervisorNotice};
+use queue::{Command, CounterNo, CounterStatus, Event, HallQueue, QueueConfig};
 use std::collections::VecDeque;
 use std::sync::Arc;
-use store::hall::JournalRow;
+use store::hall::{AuditRow, JournalRow};
 use store::Store;
 use sync_proto::HlcClock;
 use tokio::sync::{broadcast, mpsc, oneshot, watch, RwLock};
@@ -31,8 +31,17 @@ pub struct Shared {
     pub recent_calls: VecDeque<CallView>,
 }
 
+/// A command's events, and its audit notice when a supervisor gave it.
+type Applied = (Vec<Event>, Option<SupervisorNotice>);
+
 enum Job {
-    Apply(Command, oneshot::Sender<Result<Vec<Event>, HallError>>),
+    /// A command, with the supervisor's notice to audit it by (its `id`,
+    /// `at` and `clerk` are filled in here).
+    Apply(
+        Command,
+        Option<Box<SupervisorNotice>>,
+        oneshot::Sender<Result<Applied, HallError>>,
+    ),
     RollDay(u32, oneshot::Sender<Result<(), HallError>>),
 }
 
@@ -41,6 +50,8 @@ pub struct Driver {
     jobs: mpsc::Sender<Job>,
     pub state: Arc<RwLock<Shared>>,
     pub events: broadcast::Sender<Arc<Vec<Event>>>,
+    /// Supervisors' actions, once audited (after the events they caused).
+    pub notices: broadcast::Sender<SupervisorNotice>,
     /// This node's replication clock, shared with other writers of the outbox.
     hlc: Arc<std::sync::Mutex<HlcClock>>,
 }
@@ -70,10 +81,12 @@ impl Driver {
         }));
         let (jobs, rx) = mpsc::channel(4096);
         let (events, _) = broadcast::channel(1024);
+        let (notices, _) = broadcast::channel(256);
         let driver = Self {
             jobs,
             state,
             events,
+            notices,
             hlc: Arc::new(std::sync::Mutex::new(hlc)),
         };
         tokio::spawn(writer(rx, store, config, clock.clone(), driver.clone()));
@@ -88,9 +101,30 @@ impl Driver {
 
     /// Applies `cmd`; `Ok` means it is durable.
     pub async fn apply(&self, cmd: Command) -> Result<Vec<Event>, HallError> {
+        self.send(cmd, None).await.map(|(events, _)| events)
+    }
+
+    /// Applies a supervisor's `cmd` and writes `notice` to the audit trail in
+    /// the same transaction; answers the notice as recorded.
+    pub async fn apply_audited(
+        &self,
+        cmd: Command,
+        notice: SupervisorNotice,
+    ) -> Result<(Vec<Event>, SupervisorNotice), HallError> {
+        let (events, notice) = self.send(cmd, Some(notice)).await?;
+        let notice =
+            notice.ok_or_else(|| HallError::internal("audited command lost its notice"))?;
+        Ok((events, notice))
+    }
+
+    async fn send(
+        &self,
+        cmd: Command,
+        notice: Option<SupervisorNotice>,
+    ) -> Result<Applied, HallError> {
         let (tx, rx) = oneshot::channel();
         self.jobs
-            .send(Job::Apply(cmd, tx))
+            .send(Job::Apply(cmd, notice.map(Box::new), tx))
             .await
             .map_err(|_| HallError::Unavailable)?;
         rx.await.map_err(|_| HallError::Unavailable)?
@@ -156,20 +190,27 @@ async fn writer(
         let mut state = driver.state.write().await;
         let mut rows = Vec::new();
         let mut changes = Vec::new();
+        let mut audits = Vec::new();
         let mut answers = Vec::new();
         let mut rolls = Vec::new();
         for job in batch {
             match job {
-                Job::Apply(cmd, reply) => {
+                Job::Apply(cmd, notice, reply) => {
                     let now = clock.now();
                     // Serialized first: a command that cannot be journaled is not applied.
                     let command = match serde_json::to_string(&cmd) {
                         Ok(c) => c,
                         Err(e) => {
-                            answers.push((reply, Err(HallError::internal(e))));
+                            answers.push((reply, Err(HallError::internal(e)), None));
                             continue;
                         }
                     };
+                    // Whose counter it is, read before the command changes it.
+                    let notice = notice.map(|n| SupervisorNotice {
+                        at: now,
+                        clerk: n.counter.and_then(|c| staff_at(&state.queue, c)),
+                        ..*n
+                    });
                     match state.queue.apply(&cmd, now) {
                         Ok(events) => {
                             let mut hlc = driver.hlc.lock().unwrap_or_else(|p| p.into_inner());
@@ -180,39 +221,57 @@ async fn writer(
                                 &mut hlc,
                             ));
                             drop(hlc);
+                            if let Some(n) = &notice {
+                                audits.push((rows.len(), audit_row(n)));
+                            }
                             rows.push(JournalRow {
                                 at_ms: now,
                                 command,
                             });
-                            answers.push((reply, Ok(events)));
+                            answers.push((reply, Ok(events), notice));
                         }
-                        Err(e) => answers.push((reply, Err(HallError::Queue(e)))),
+                        Err(e) => answers.push((reply, Err(HallError::Queue(e)), None)),
                     }
                 }
                 Job::RollDay(day, reply) => rolls.push((day, reply)),
             }
         }
         let day = state.queue.day();
+        let mut audit_ids = Vec::new();
         if !rows.is_empty() {
-            if let Err(e) = store.journal_append(day, &rows, &changes).await {
-                eprintln!("hall node: journal write failed, rebuilding from the journal: {e}");
-                let config = config.borrow().clone();
-                match recover(&store, &config, &clock).await {
-                    Ok(q) => state.queue = q,
-                    Err(e) => eprintln!("hall node: recovery failed: {e}"),
+            match store
+                .journal_append_audited(day, &rows, &changes, &audits)
+                .await
+            {
+                Ok(ids) => audit_ids = ids,
+                Err(e) => {
+                    eprintln!("hall node: journal write failed, rebuilding from the journal: {e}");
+                    let config = config.borrow().clone();
+                    match recover(&store, &config, &clock).await {
+                        Ok(q) => state.queue = q,
+                        Err(e) => eprintln!("hall node: recovery failed: {e}"),
+                    }
+                    for (reply, _, _) in answers {
+                        let _ = reply.send(Err(HallError::Unavailable));
+                    }
+                    continue;
                 }
-                for (reply, _) in answers {
-                    let _ = reply.send(Err(HallError::Unavailable));
-                }
-                continue;
             }
         }
         let mut all = Vec::new();
-        for (reply, result) in answers {
+        let mut notices = Vec::new();
+        let mut ids = audit_ids.into_iter();
+        for (reply, result, notice) in answers {
+            // Audit numbers come back in the order the audited commands were accepted.
+            let notice = notice.map(|n| SupervisorNotice {
+                id: ids.next().unwrap_or_default(),
+                ..n
+            });
             if let Ok(events) = &result {
                 all.extend(events.iter().cloned());
+                notices.extend(notice.clone());
             }
-            let _ = reply.send(result);
+            let _ = reply.send(result.map(|events| (events, notice)));
         }
         for (day, reply) in rolls {
             let config = config.borrow().clone();
@@ -227,6 +286,33 @@ async fn writer(
         if !all.is_empty() {
             let _ = driver.events.send(Arc::new(all));
         }
+        for n in notices {
+            let _ = driver.notices.send(n);
+        }
+    }
+}
+
+/// The clerk signed in at `counter`, if any.
+fn staff_at(queue: &HallQueue, counter: CounterNo) -> Option<domain::StaffNo> {
+    match queue.counter_status(counter)? {
+        CounterStatus::Open { staff, .. } | CounterStatus::Paused { staff, .. } => {
+            Some(staff.clone())
+        }
+        CounterStatus::Closed => None,
+    }
+}
+
+fn audit_row(n: &SupervisorNotice) -> AuditRow {
+    AuditRow {
+        at_ms: n.at,
+        staff_no: n.staff_no.clone(),
+        staff_name: n.staff_name.clone(),
+        action: n.action.code().to_owned(),
+        counter: n.counter.map(CounterNo::get),
+        clerk: n.clerk.clone(),
+        ticket: n.ticket.map(|t| t.to_string()),
+        to_business: n.to_business.map(|b| b.to_string()),
+        reason: n.reason.clone(),
     }
 }
 

@@ -12,9 +12,14 @@ pub mod downlink;
 mod driver;
 pub mod error;
 mod http;
+mod secret;
 pub mod sim;
 pub mod uplink;
 mod views;
+
+/// The edges of the hall API (404, 405 and panics as `{code, message}`), for
+/// tests that put them around a router of their own.
+pub use http::edges;
 
 use clock::Clock;
 use driver::Driver;
@@ -60,7 +65,8 @@ pub struct AppState {
     fetching: Arc<tokio::sync::Mutex<()>>,
     /// The node's client for calls to the province (connections are reused).
     http: reqwest::Client,
-    /// The province's last offer per target and version, for when it is out of reach.
+    /// The province's last offer per target and version, for when it is out of reach
+    /// (kept in the store too, and loaded on start).
     offers: Arc<std::sync::Mutex<HashMap<String, http::Offer>>>,
     /// Where this node listens (for links when a request names no host).
     addr: SocketAddr,
@@ -145,7 +151,8 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
             .unwrap_or_else(|| PathBuf::from("releases")),
         fetching: Default::default(),
         http: reqwest::Client::new(),
-        offers: Default::default(),
+        // What the province last offered, also when it is away at this start.
+        offers: Arc::new(std::sync::Mutex::new(http::kept_offers(&store).await?)),
         addr,
     };
     if let Some(province) = opts.province.clone() {

@@ -214,6 +214,10 @@ async fn simulate(
         idle: watch::Sender::new(0),
     });
     let staff = clerks.len();
+    // Important customers and appointments are checked in at the desk by a clerk.
+    let desk = clerks
+        .first()
+        .map_or_else(|| kiosk.clone(), |(_, t)| t.clone());
     let mut working = Vec::new();
     for (i, (counter, token)) in clerks.into_iter().enumerate() {
         let pad = pads.get(&counter).cloned();
@@ -233,7 +237,7 @@ async fn simulate(
         let n = summary.days + 1;
         day.idle.send_replace(0);
         day.doors.send_replace(Doors::Open(n));
-        summary.tickets += arrivals(&api, &kiosk, speed, &mut rng).await;
+        summary.tickets += arrivals(&api, &kiosk, &desk, speed, &mut rng).await;
         day.doors.send_replace(Doors::Closed(n));
         // The day ends when every clerk has found nobody left to serve.
         let mut idle = day.idle.subscribe();
@@ -253,7 +257,8 @@ fn real(secs: f64, speed: f64) -> Duration {
 }
 
 /// One day's customers, from the doors opening until they close; returns how many took a ticket.
-async fn arrivals(api: &Api, kiosk: &str, speed: f64, rng: &mut Rng) -> u64 {
+/// They take tickets at the kiosk, except those whose priority staff grant (at `desk`).
+async fn arrivals(api: &Api, kiosk: &str, desk: &str, speed: f64, rng: &mut Rng) -> u64 {
     let opening = ARRIVALS[0].0 * 3600.0;
     let opened = tokio::time::Instant::now();
     let mut t = opening;
@@ -280,10 +285,14 @@ async fn arrivals(api: &Api, kiosk: &str, speed: f64, rng: &mut Rng) -> u64 {
             _ => "normal",
         };
         let customer = (rng.below(100) < 40).then(|| format!("33{:08}", rng.below(100_000_000)));
+        let issuer = match priority {
+            "vip" | "appointment" => desk,
+            _ => kiosk,
+        };
         let taken = api
             .post(
                 "/api/v1/tickets",
-                kiosk,
+                issuer,
                 json!({"business": business, "priority": priority, "customer": customer}),
             )
             .await;

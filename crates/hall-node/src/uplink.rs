@@ -36,7 +36,7 @@ pub fn problem_of(r: &sync_proto::Refusal) -> Option<ipc::hall::SyncProblem> {
         R::ClockSkew { skew_ms } => Some(P::ClockSkew { skew_ms: *skew_ms }),
         R::UpdateRequired { .. } | R::ReceiverTooOld { .. } => Some(P::UpdateRequired),
         R::WrongHall => Some(P::Credential),
-        R::Malformed { .. } => Some(P::Rejected),
+        R::Malformed { .. } | R::InvalidRecord { .. } => Some(P::Rejected),
     }
 }
 
@@ -45,7 +45,7 @@ pub type SharedLink = std::sync::Arc<std::sync::Mutex<Link>>;
 /// The mark under which the province's acknowledgement is kept.
 pub const PEER: &str = "province";
 /// Changes per upload.
-const BATCH: u64 = 1_000;
+const BATCH: u64 = sync_proto::limits::MAX_BATCH_CHANGES as u64;
 
 /// With nothing to send, the uplink still says hello this often, so the
 /// province sees the hall online and its log's head.
@@ -107,6 +107,18 @@ pub async fn run(
                 Vec::new() // a heartbeat
             }
         };
+        // The batch stays within what the province reads; the rest goes in the next one.
+        let mut budget = sync_proto::limits::MAX_UPLOAD_BYTES / 2;
+        let fits = rows
+            .iter()
+            .take_while(|r| {
+                let size = r.body.len() + r.key.len() + r.kind.len() + r.hlc.len() + 64;
+                budget = budget.saturating_sub(size);
+                budget > 0
+            })
+            .count();
+        let mut rows = rows;
+        rows.truncate(fits.max(1));
         let changes: Vec<Change> = rows
             .into_iter()
             .filter_map(|r| {

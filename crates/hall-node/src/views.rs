@@ -66,6 +66,7 @@ pub fn hall_info(q: &HallQueue, hall_code: &domain::HallCode, hall_name: &str) -
                 code: p.code.clone(),
                 name_zh: p.name_zh.clone(),
                 name_en: p.name_en.clone(),
+                grant: p.grant,
             })
             .collect(),
     }

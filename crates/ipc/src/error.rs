@@ -29,6 +29,14 @@ pub enum ErrorCode {
     Forbidden,
     BadRequest,
     PayloadTooLarge,
+    /// No endpoint at that address.
+    NotFound,
+    /// The endpoint exists but not for that HTTP method.
+    MethodNotAllowed,
+    /// A parameter in the address does not parse (letters for a number, too long).
+    BadPath,
+    /// The body is not declared as JSON (`Content-Type: application/json`).
+    NotJson,
     UnknownBusiness,
     UnknownPriority,
     UnknownCounter,
@@ -53,11 +61,19 @@ pub enum ErrorCode {
     SameBusiness,
     NotYourCounter,
     ScoreInvalid,
+    /// A kiosk asked for a priority class only staff may grant (an important customer).
+    PriorityNeedsStaff,
+    /// A kiosk asked for appointment check-in, which needs a code it cannot check.
+    AppointmentCodeRequired,
+    /// A supervisor's action needs a reason of 1–200 characters.
+    ActionReasonRequired,
     HallUnavailable,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
     UpdateFailed,
+    /// The update needs system packages that no configured source provides; nothing was installed.
+    UpdateNeedsPackages,
     /// There is no update waiting.
     NoUpdate,
     /// The UI is not running inside the desktop shell.
@@ -143,6 +159,11 @@ impl ErrorCode {
                 "更新未能安装（下载、签名校验或安装失败），当前版本可继续使用。",
                 "The update was not installed (download, signature check or installer failed); this version keeps working.",
             ),
+            UpdateNeedsPackages => pick(
+                zh,
+                "此更新需要的系统组件在本机的软件源中找不到，未安装；当前版本可继续使用。请联系运维人员。",
+                "This update needs system packages that none of this PC's package sources has; nothing was installed and this version keeps working. Please call IT support.",
+            ),
             NoUpdate => pick(zh, "当前没有可安装的更新。", "There is no update to install."),
             AccountDisabled => pick(
                 zh,
@@ -170,6 +191,14 @@ impl ErrorCode {
             Forbidden => pick(zh, "您没有执行此操作的权限。", "You are not allowed to do this."),
             BadRequest => pick(zh, "请求格式不正确。", "The request is malformed."),
             PayloadTooLarge => pick(zh, "请求内容过大。", "The request is too large."),
+            NotFound => pick(zh, "没有这个接口，请检查请求地址。", "There is no such endpoint; check the address."),
+            MethodNotAllowed => pick(zh, "该接口不支持这种请求方法。", "This endpoint does not accept that method."),
+            BadPath => pick(zh, "请求地址中的参数不正确。", "A parameter in the address is not valid."),
+            NotJson => pick(
+                zh,
+                "请求内容应为 JSON（Content-Type: application/json）。",
+                "The body must be JSON (Content-Type: application/json).",
+            ),
             UnknownBusiness => pick(zh, "没有这种业务类型。", "There is no such business type."),
             UnknownPriority => pick(zh, "没有这种优先级。", "There is no such priority class."),
             UnknownCounter => pick(zh, "没有这个窗口。", "There is no such counter."),
@@ -194,6 +223,21 @@ impl ErrorCode {
             SameBusiness => pick(zh, "请选择不同的业务或指定窗口。", "Choose another business or a counter."),
             NotYourCounter => pick(zh, "这不是本评价器所在窗口的服务。", "That service was not at this pad's counter."),
             ScoreInvalid => pick(zh, "评分应为 1–5 分。", "A score is 1 to 5."),
+            PriorityNeedsStaff => pick(
+                zh,
+                "重要客户等优先服务需由工作人员核实后办理，请到服务台咨询。",
+                "Priority such as important-customer service is granted by staff after a check; please ask at the service desk.",
+            ),
+            AppointmentCodeRequired => pick(
+                zh,
+                "预约签到需要预约码，本机暂不能核验，请到服务台出示预约信息签到。",
+                "Appointment check-in needs an appointment code, which this kiosk cannot check yet; please check in at the service desk.",
+            ),
+            ActionReasonRequired => pick(
+                zh,
+                "请填写原因（1–200 字）。",
+                "Give a reason (1–200 characters).",
+            ),
             HallUnavailable => pick(zh, "营业厅服务暂时不可用，请稍后重试。", "The hall service is unavailable; try again shortly."),
             NoBackend => pick(
                 zh,
@@ -250,6 +294,7 @@ mod tests {
             AccountDisabled,
             UpdateWhileServing,
             UpdateFailed,
+            UpdateNeedsPackages,
             NoUpdate,
             WrongHall,
             NotSignedIn,
@@ -262,6 +307,10 @@ mod tests {
             Forbidden,
             BadRequest,
             PayloadTooLarge,
+            NotFound,
+            MethodNotAllowed,
+            BadPath,
+            NotJson,
             UnknownBusiness,
             UnknownPriority,
             UnknownCounter,
@@ -286,6 +335,9 @@ mod tests {
             SameBusiness,
             NotYourCounter,
             ScoreInvalid,
+            PriorityNeedsStaff,
+            AppointmentCodeRequired,
+            ActionReasonRequired,
             HallUnavailable,
         ] {
             let zh = c.message(Locale::ZhCn, None);

@@ -1,7 +1,7 @@
 //! The hall node's wire types: what counter apps, boards and hall devices send and receive.
 
 use domain::{HallCode, Role, StaffNo};
-use queue::{BusinessCode, CounterNo, TicketNo};
+use queue::{BusinessCode, CounterNo, PriorityGrant, TicketNo};
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/sessions` answer.
@@ -29,6 +29,8 @@ pub struct PriorityInfo {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
+    /// Who may grant it: a kiosk offers only `self_service` classes.
+    pub grant: PriorityGrant,
 }
 
 /// `GET /api/v1/hall`.
@@ -58,6 +60,9 @@ pub struct TicketBrief {
     pub business: BusinessCode,
     pub priority: String,
     pub issued_at: i64,
+    /// The staff member who issued it on the customer's behalf (`None`: a kiosk).
+    #[serde(default)]
+    pub granted_by: Option<StaffNo>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -145,6 +150,10 @@ pub enum WireEvent {
     },
     Counter {
         counter: CounterNo,
+    },
+    /// A supervisor acted on the queue (staff only): who, what and why.
+    Supervised {
+        notice: SupervisorNotice,
     },
 }
 
@@ -298,4 +307,89 @@ pub struct TicketRow {
     pub counter: Option<CounterNo>,
     /// The customer's score, when the service was rated (0 = the pad timed out).
     pub score: Option<u8>,
+}
+
+// ----- the supervisor's actions -------------------------------------------
+
+/// `POST /api/v1/supervisor/counters/{no}/pause|close` body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// Why (1–200 characters); kept in the audit trail.
+    pub reason: String,
+}
+
+/// `POST /api/v1/supervisor/tickets/{no}/transfer` body: move a waiting ticket.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoveTicketRequest {
+    #[serde(default)]
+    pub to_business: Option<String>,
+    #[serde(default)]
+    pub to_counter: Option<u16>,
+    /// Go to the front of the new queue instead of keeping the arrival time.
+    #[serde(default)]
+    pub front: bool,
+    pub reason: String,
+}
+
+/// `POST /api/v1/supervisor/tickets/{no}/call` body: call that ticket to `counter`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallToCounterRequest {
+    pub counter: u16,
+    pub reason: String,
+}
+
+/// What a supervisor did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupervisorActionKind {
+    /// Paused a counter.
+    Pause,
+    /// Signed a counter off.
+    Close,
+    /// Moved a waiting ticket to another business or counter.
+    Transfer,
+    /// Called a waiting ticket to a counter.
+    Call,
+}
+
+impl SupervisorActionKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pause => "pause",
+            Self::Close => "close",
+            Self::Transfer => "transfer",
+            Self::Call => "call",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::Pause, Self::Close, Self::Transfer, Self::Call]
+            .into_iter()
+            .find(|k| k.code() == code)
+    }
+}
+
+/// One audited action of a supervisor: the answer to each supervisor call,
+/// the `supervised` live event, and a row of `GET /api/v1/supervisor/actions`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisorNotice {
+    /// The audit row's number.
+    pub id: u64,
+    /// Unix ms.
+    pub at: i64,
+    /// The supervisor.
+    pub staff_no: StaffNo,
+    pub staff_name: String,
+    pub action: SupervisorActionKind,
+    /// The counter paused, signed off or called to, or the counter a ticket was moved to.
+    pub counter: Option<CounterNo>,
+    /// The clerk signed in at that counter then: whose workbench shows the notice.
+    pub clerk: Option<StaffNo>,
+    pub ticket: Option<TicketNo>,
+    /// The business a moved ticket now queues for.
+    pub to_business: Option<BusinessCode>,
+    pub reason: String,
 }

@@ -23,6 +23,8 @@ pub mod cmd {
     pub const HALL_BOARD: &str = "hall_board";
     pub const MY_COUNTER: &str = "my_counter";
     pub const COUNTER_ACT: &str = "counter_act";
+    pub const SUPERVISOR_ACT: &str = "supervisor_act";
+    pub const SUPERVISOR_ACTIONS: &str = "supervisor_actions";
     /// The Tauri event carrying each `hall::WireEvent` from the hall node.
     pub const HALL_EVENT: &str = "hall-event";
     pub const UPDATE_STATUS: &str = "update_status";
@@ -72,6 +74,33 @@ pub struct CounterAct {
     pub counter: u16,
     #[serde(flatten)]
     pub action: CounterAction,
+}
+
+/// Something a supervisor does to the queue from the board. Raw input: the hall node parses it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum SupervisorAction {
+    /// Force-pause a counter.
+    Pause { counter: u16 },
+    /// Sign a counter off.
+    Close { counter: u16 },
+    /// Move a waiting ticket to another business or counter.
+    Transfer {
+        ticket: String,
+        to_business: Option<String>,
+        to_counter: Option<u16>,
+        front: bool,
+    },
+    /// Call a waiting ticket to a counter.
+    Call { ticket: String, counter: u16 },
+}
+
+/// A supervisor's action with its reason (answered by a `hall::SupervisorNotice`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SupervisorAct {
+    #[serde(flatten)]
+    pub action: SupervisorAction,
+    pub reason: String,
 }
 
 /// Typed at the login screen. Fields stay raw strings: the backend parses

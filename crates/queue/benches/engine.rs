@@ -64,6 +64,7 @@ fn main() {
                     business: businesses[rng.next(businesses.len() as u64) as usize],
                     priority: priorities[rng.next(priorities.len() as u64) as usize].into(),
                     customer: None,
+                    granted_by: None,
                 }
             } else {
                 let counter = counters[rng.next(counters.len() as u64) as usize];

@@ -16,12 +16,69 @@ pub struct BusinessType {
 
 /// A priority class: VIP, green channel (elderly, disabled), appointment, normal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "PriorityClassWire")]
 pub struct PriorityClass {
     pub code: String,
     pub name_zh: String,
     pub name_en: String,
     /// Higher is called first; equal weights are called longest-waiting first.
     pub weight: u32,
+    /// Who may put a ticket in this class (see `crate::grant`).
+    pub grant: PriorityGrant,
+}
+
+/// Who may put a ticket in a priority class: priority is earned, not chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorityGrant {
+    /// The customer chooses it at the kiosk: normal, and the green channel
+    /// (the elderly, disabled and pregnant, whom the hall serves on their word).
+    SelfService,
+    /// Needs a valid appointment code (预约签到). The hall keeps no appointment
+    /// book yet, so a kiosk cannot check one: staff check the appointment and issue.
+    Appointment,
+    /// Needs proof only staff can see (an important customer's record): only a
+    /// clerk or supervisor issuing on the customer's behalf grants it.
+    Staff,
+}
+
+impl PriorityGrant {
+    /// Who grants a class whose set-up does not say (the province's classes
+    /// and days journaled before grants existed): `normal` and `green` are
+    /// the customer's choice, `appointment` needs its code, any other class staff.
+    pub fn default_for(code: &str) -> Self {
+        match code {
+            crate::engine::NORMAL | "green" => Self::SelfService,
+            "appointment" => Self::Appointment,
+            _ => Self::Staff,
+        }
+    }
+}
+
+/// A priority class as stored and sent, where `grant` may be missing.
+#[derive(Deserialize)]
+struct PriorityClassWire {
+    code: String,
+    name_zh: String,
+    name_en: String,
+    weight: u32,
+    #[serde(default)]
+    grant: Option<PriorityGrant>,
+}
+
+impl From<PriorityClassWire> for PriorityClass {
+    fn from(w: PriorityClassWire) -> Self {
+        let grant = w
+            .grant
+            .unwrap_or_else(|| PriorityGrant::default_for(&w.code));
+        Self {
+            code: w.code,
+            name_zh: w.name_zh,
+            name_en: w.name_en,
+            weight: w.weight,
+            grant,
+        }
+    }
 }
 
 /// A counter (窗口) and the business types it serves, in order of preference.
@@ -73,6 +130,8 @@ pub enum ConfigError {
     DuplicateBusiness(BusinessCode),
     DuplicatePriority(String),
     NoNormalPriority,
+    /// `normal` must be the customer's to choose, or a kiosk could issue nothing.
+    NormalNotSelfService,
     DuplicateCounter(CounterNo),
     UnknownSkill {
         counter: CounterNo,
@@ -99,8 +158,12 @@ impl QueueConfig {
                 return Err(ConfigError::DuplicatePriority(p.code.clone()));
             }
         }
-        if !codes.contains(crate::engine::NORMAL) {
-            return Err(ConfigError::NoNormalPriority);
+        match self.priority(crate::engine::NORMAL) {
+            None => return Err(ConfigError::NoNormalPriority),
+            Some(p) if p.grant != PriorityGrant::SelfService => {
+                return Err(ConfigError::NormalNotSelfService)
+            }
+            Some(_) => {}
         }
         let mut counters = BTreeSet::new();
         for c in &self.counters {
@@ -145,6 +208,7 @@ impl QueueConfig {
             name_zh: zh.into(),
             name_en: en.into(),
             weight,
+            grant: PriorityGrant::default_for(code),
         };
         let skills = |s: &str| {
             s.chars()
@@ -199,6 +263,10 @@ impl std::fmt::Display for ConfigError {
                 write!(f, "priority class {p:?} is configured twice")
             }
             ConfigError::NoNormalPriority => write!(f, "the priority class \"normal\" is missing"),
+            ConfigError::NormalNotSelfService => write!(
+                f,
+                "the priority class \"normal\" must be self-service (chosen at the kiosk)"
+            ),
             ConfigError::DuplicateCounter(c) => write!(f, "counter {c} is configured twice"),
             ConfigError::UnknownSkill { counter, business } => {
                 write!(

@@ -25,6 +25,9 @@ pub enum Command {
         business: BusinessCode,
         priority: String,
         customer: Option<String>,
+        /// The staff member who issued it on the customer's behalf (granting its class).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        granted_by: Option<StaffNo>,
     },
     OpenCounter {
         counter: CounterNo,
@@ -66,6 +69,13 @@ pub enum Command {
         to_counter: Option<CounterNo>,
         placement: TransferPlacement,
     },
+    /// Moves a waiting ticket to another business or counter (a supervisor's decision).
+    Move {
+        ticket: TicketId,
+        to_business: Option<BusinessCode>,
+        to_counter: Option<CounterNo>,
+        placement: TransferPlacement,
+    },
     Rate {
         ticket: TicketId,
         rating: Rating,
@@ -92,6 +102,8 @@ pub struct HallQueue {
     current: BTreeMap<CounterNo, TicketId>,
     /// Recent service durations (seconds) per business, newest last.
     recent: BTreeMap<BusinessCode, VecDeque<u32>>,
+    /// Per counter, its last finished service while it awaits the pad's rating.
+    unrated: BTreeMap<CounterNo, TicketId>,
 }
 
 impl HallQueue {
@@ -116,6 +128,7 @@ impl HallQueue {
             counters,
             current: BTreeMap::new(),
             recent: BTreeMap::new(),
+            unrated: BTreeMap::new(),
         })
     }
 
@@ -144,7 +157,14 @@ impl HallQueue {
                 business,
                 priority,
                 customer,
-            } => self.issue(*business, priority, customer.clone(), now),
+                granted_by,
+            } => self.issue(
+                *business,
+                priority,
+                customer.clone(),
+                granted_by.clone(),
+                now,
+            ),
             OpenCounter { counter, staff } => self.open_counter(*counter, staff, now),
             CloseCounter { counter } => self.close_counter(*counter),
             Pause { counter, reason } => self.pause(*counter, reason, now),
@@ -161,6 +181,12 @@ impl HallQueue {
                 to_counter,
                 placement,
             } => self.transfer(*counter, *to_business, *to_counter, *placement, now),
+            Move {
+                ticket,
+                to_business,
+                to_counter,
+                placement,
+            } => self.move_waiting(*ticket, *to_business, *to_counter, *placement, now),
             Rate { ticket, rating } => self.rate(*ticket, rating.clone()),
             CloseDay => self.close_day(now),
             OpenDay { day } => self.open_day(*day),
@@ -264,6 +290,7 @@ impl HallQueue {
         business: BusinessCode,
         priority: &str,
         customer: Option<String>,
+        granted_by: Option<StaffNo>,
         now: Millis,
     ) -> Result<Vec<Event>, QueueError> {
         if !self.open {
@@ -299,6 +326,7 @@ impl HallQueue {
             arrival: now,
             for_counter: None,
             customer,
+            granted_by,
             state: TicketState::Waiting,
             transfers: 0,
         };
@@ -608,14 +636,40 @@ impl HallQueue {
         while recent.len() > window.max(1) {
             recent.pop_front();
         }
-        Ok(vec![Event::Finished {
+        let mut events = vec![Event::Finished {
             ticket: id,
             no,
             counter,
             staff,
             handled,
             service_secs,
-        }])
+        }];
+        // The pad now asks about this service: the one before it was not rated.
+        if let Some(previous) = self.unrated.insert(counter, id) {
+            events.extend(self.miss_rating(previous));
+        }
+        Ok(events)
+    }
+
+    /// Records an unrated service as not rated, for good.
+    fn miss_rating(&mut self, id: TicketId) -> Option<Event> {
+        let t = self.tickets.get_mut(&id)?;
+        let TicketState::Done {
+            counter,
+            staff,
+            rating: slot @ None,
+            ..
+        } = &mut t.state
+        else {
+            return None;
+        };
+        *slot = Some(Rating::NotRated);
+        Some(Event::RatingMissed {
+            ticket: id,
+            no: t.no,
+            counter: *counter,
+            staff: staff.clone(),
+        })
     }
 
     fn transfer(
@@ -662,12 +716,57 @@ impl HallQueue {
         }])
     }
 
+    fn move_waiting(
+        &mut self,
+        id: TicketId,
+        to_business: Option<BusinessCode>,
+        to_counter: Option<CounterNo>,
+        placement: TransferPlacement,
+        now: Millis,
+    ) -> Result<Vec<Event>, QueueError> {
+        if let Some(b) = to_business {
+            if self.config.business(b).is_none() {
+                return Err(QueueError::UnknownBusiness(b));
+            }
+        }
+        if let Some(c) = to_counter {
+            if self.config.counter(c).is_none() {
+                return Err(QueueError::UnknownCounter(c));
+            }
+        }
+        let t = self.tickets.get(&id).ok_or(QueueError::UnknownTicket(id))?;
+        if t.state != TicketState::Waiting {
+            return Err(QueueError::NotWaiting(id));
+        }
+        let business = to_business.unwrap_or(t.business);
+        if business == t.business && to_counter == t.for_counter {
+            return Err(QueueError::SameBusiness);
+        }
+        self.unindex(id);
+        let t = self.tickets.get_mut(&id).expect("checked above");
+        t.business = business;
+        t.for_counter = to_counter;
+        t.transfers += 1;
+        if placement == TransferPlacement::Front {
+            t.arrival = now - FRONT;
+        }
+        let no = t.no;
+        self.index(id);
+        Ok(vec![Event::Transferred {
+            ticket: id,
+            no,
+            to_business: business,
+            to_counter,
+        }])
+    }
+
     fn rate(&mut self, id: TicketId, rating: Rating) -> Result<Vec<Event>, QueueError> {
         let t = self
             .tickets
             .get_mut(&id)
             .ok_or(QueueError::UnknownTicket(id))?;
         let TicketState::Done {
+            counter,
             staff,
             rating: slot,
             ..
@@ -679,6 +778,9 @@ impl HallQueue {
             return Err(QueueError::AlreadyRated(id));
         }
         *slot = Some(rating.clone());
+        if self.unrated.get(counter) == Some(&id) {
+            self.unrated.remove(counter);
+        }
         Ok(vec![Event::Rated {
             ticket: id,
             no: t.no,
@@ -694,6 +796,11 @@ impl HallQueue {
         if let Some((&counter, _)) = self.current.iter().next() {
             return Err(QueueError::CounterBusy(counter));
         }
+        // Services still awaiting a rating are not rated.
+        let mut events: Vec<Event> = std::mem::take(&mut self.unrated)
+            .into_values()
+            .filter_map(|id| self.miss_rating(id))
+            .collect();
         let mut expired = 0;
         for t in self.tickets.values_mut() {
             if t.state == TicketState::Waiting {
@@ -707,7 +814,8 @@ impl HallQueue {
             *status = CounterStatus::Closed;
         }
         self.open = false;
-        Ok(vec![Event::DayClosed { expired }])
+        events.push(Event::DayClosed { expired });
+        Ok(events)
     }
 
     fn open_day(&mut self, day: u32) -> Result<Vec<Event>, QueueError> {

@@ -6,10 +6,11 @@
 
 mod config;
 mod engine;
+pub mod grant;
 mod model;
 
 pub use config::{
-    BusinessType, ConfigError, CounterConfig, PriorityClass, QueueConfig, Strategy,
+    BusinessType, ConfigError, CounterConfig, PriorityClass, PriorityGrant, QueueConfig, Strategy,
     TransferPlacement,
 };
 pub use engine::{Command, HallQueue, NORMAL};

@@ -173,7 +173,8 @@ pub enum Rating {
         score: Score,
         reasons: Vec<String>,
     },
-    /// The pad timed out.
+    /// 未评价: the pad timed out, or the service was never rated before the
+    /// counter finished its next one or the day closed (`Event::RatingMissed`).
     NotRated,
 }
 
@@ -236,6 +237,10 @@ pub struct Ticket {
     pub for_counter: Option<CounterNo>,
     /// Account number or ID the customer identified with at the kiosk, if any.
     pub customer: Option<String>,
+    /// The staff member who issued it on the customer's behalf, granting its
+    /// priority class; `None` when the customer took it at a kiosk.
+    #[serde(default)]
+    pub granted_by: Option<StaffNo>,
     pub state: TicketState,
     pub transfers: u32,
 }
@@ -308,6 +313,14 @@ pub enum Event {
         no: TicketNo,
         staff: StaffNo,
         rating: Rating,
+    },
+    /// A service still unrated when its counter finished the next one, or when
+    /// the day closed: it is recorded as `Rating::NotRated` and is final.
+    RatingMissed {
+        ticket: TicketId,
+        no: TicketNo,
+        counter: CounterNo,
+        staff: StaffNo,
     },
     CounterOpened {
         counter: CounterNo,

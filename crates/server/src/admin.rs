@@ -4,9 +4,10 @@
 //! Input is checked before anything is written; a refusal says why in
 //! Chinese and English and changes nothing.
 
+use crate::edge::{JsonBody, Path};
 use crate::{now_ms, owned, AppState};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
@@ -162,7 +163,7 @@ async fn put_staff(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(staff_no): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Answer {
     maintainer(&s, &headers).await?;
     let req: StaffPut = body(&bytes)?;
@@ -254,7 +255,7 @@ async fn put_business(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Answer {
     maintainer(&s, &headers).await?;
     let req: BusinessPut = body(&bytes)?;
@@ -296,7 +297,7 @@ async fn put_priority(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Answer {
     maintainer(&s, &headers).await?;
     let req: PriorityPut = body(&bytes)?;
@@ -358,7 +359,7 @@ async fn put_setup(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Answer {
     maintainer(&s, &headers).await?;
     let req: SetupPut = body(&bytes)?;

@@ -1,8 +1,9 @@
 //! `POST /sync/v1/upload` and `GET /sync/v1/status`: halls send their change logs up.
 
+use crate::admin::AdminError;
+use crate::edge::JsonBody;
 use crate::{now_ms, AppState};
-use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -12,7 +13,10 @@ use sync_proto::{check_upload, Hlc, Refusal, UploadBatch, UploadReply};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/sync/v1/upload", post(upload))
+        .route(
+            "/sync/v1/upload",
+            post(upload).layer(DefaultBodyLimit::max(sync_proto::limits::MAX_UPLOAD_BYTES)),
+        )
         .route("/sync/v1/status", get(status))
         .route("/sync/v1/pull", post(crate::owned::pull))
 }
@@ -22,6 +26,16 @@ pub fn token_hash(token: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The refusal of a request without a hall's valid token.
+pub(crate) fn no_hall() -> AdminError {
+    AdminError::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "需要营业厅凭证",
+        "A hall credential is required",
+    )
 }
 
 /// The hall whose token the request carries.
@@ -50,7 +64,7 @@ fn refuse(status: StatusCode, r: Refusal) -> Answer {
     (status, Json(UploadReply::Refused(r)))
 }
 
-async fn upload(State(s): State<AppState>, headers: HeaderMap, body: Bytes) -> Answer {
+async fn upload(State(s): State<AppState>, headers: HeaderMap, body: JsonBody) -> Answer {
     let Some(hall) = hall_of(&s, &headers).await else {
         return refuse(StatusCode::UNAUTHORIZED, Refusal::WrongHall);
     };
@@ -303,32 +317,17 @@ async fn store(
     Ok(true)
 }
 
-async fn status(State(s): State<AppState>, headers: HeaderMap) -> (StatusCode, Json<Value>) {
+async fn status(State(s): State<AppState>, headers: HeaderMap) -> Result<Json<Value>, AdminError> {
     let Some(hall) = hall_of(&s, &headers).await else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"code": "unauthorized"})),
-        );
+        return Err(no_hall());
     };
-    let rows: Result<Vec<(String, i64, i64, i64)>, _> =
+    let rows: Vec<(String, i64, i64, i64)> =
         sqlx::query_as("SELECT origin, applied_through, last_at_ms, changes_applied FROM sync_origin WHERE hall = $1 ORDER BY origin")
             .bind(&hall)
             .fetch_all(&s.pool)
-            .await;
-    match rows {
-        Ok(rows) => (
-            StatusCode::OK,
-            Json(json!({
-                "hall": hall,
-                "origins": rows.into_iter().map(|(o, a, l, n)| json!({"origin": o, "applied_through": a, "last_at_ms": l, "changes_applied": n})).collect::<Vec<_>>()
-            })),
-        ),
-        Err(e) => {
-            eprintln!("province: internal error: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({"code": "internal"})),
-            )
-        }
-    }
+            .await?;
+    Ok(Json(json!({
+        "hall": hall,
+        "origins": rows.into_iter().map(|(o, a, l, n)| json!({"origin": o, "applied_through": a, "last_at_ms": l, "changes_applied": n})).collect::<Vec<_>>()
+    })))
 }

@@ -6,11 +6,17 @@
 //! edit that data and watch every hall's link (`admin`).
 
 mod admin;
+mod edge;
 mod ingest;
 mod owned;
 mod releases;
 pub mod rollout;
+pub mod secret;
 mod signing;
+
+/// The edges of the province's API (404, 405 and panics as `{code, message,
+/// message_en}`), for tests that put them around a router of their own.
+pub use edge::edges;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};
@@ -149,9 +155,11 @@ pub async fn start(opts: Options) -> Result<Running, String> {
         .await
         .map_err(|e| format!("listen {}: {e}", opts.listen))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let app = ingest::router()
+    let routes = ingest::router()
         .merge(admin::router())
-        .merge(releases::router())
+        .merge(releases::router());
+    let app = edges(routes)
+        .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         .with_state(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {

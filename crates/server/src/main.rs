@@ -1,10 +1,11 @@
-//! The province server binary: `province-server [--db URL] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]`.
+//! The province server binary: `province-server [--db URL | --db-file PATH] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]`.
 
 use std::process::ExitCode;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut db_url = "sqlite://province.db?mode=rwc".to_owned();
+    let mut db_flag: Option<String> = None;
+    let mut db_file: Option<std::path::PathBuf> = None;
     let mut listen = "127.0.0.1:7500".to_owned();
     let mut add: Option<(String, String)> = None;
     let mut maintainer: Option<String> = None;
@@ -13,7 +14,8 @@ async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match (a.as_str(), args.next()) {
-            ("--db", Some(v)) => db_url = v,
+            ("--db", Some(v)) => db_flag = Some(v),
+            ("--db-file", Some(v)) => db_file = Some(v.into()),
             ("--listen", Some(v)) => listen = v,
             ("--add-hall", Some(code)) => match args.next() {
                 Some(name) if !name.trim().is_empty() => add = Some((code, name)),
@@ -26,11 +28,21 @@ async fn main() -> ExitCode {
             ("--releases", Some(dir)) => release_dir = dir.into(),
             ("--update-pubkey", Some(file)) => pubkey_file = Some(file),
             _ => {
-                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://…] [--listen ADDR] [--releases DIR] [--update-pubkey FILE] [--add-hall CODE NAME | --add-maintainer NAME]");
+                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://… | --db-file PATH] [--listen ADDR] [--releases DIR] [--update-pubkey FILE] [--add-hall CODE NAME | --add-maintainer NAME]");
+                eprintln!("  the database: --db URL without a password, or the URL read from --db-file PATH, the systemd credential db-url ($CREDENTIALS_DIRECTORY) or $YYT_DB_URL; default sqlite://province.db?mode=rwc");
                 return ExitCode::from(2);
             }
         }
     }
+    let db_url = match server::secret::db_url(db_flag.as_deref(), db_file.as_deref(), |name| {
+        std::env::var(name).ok()
+    }) {
+        Ok(url) => url,
+        Err(e) => {
+            eprintln!("province-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
     if let Some(name) = maintainer {
         return match server::connect(&db_url).await {
             Ok(pool) => match server::add_maintainer(&pool, &name).await {

@@ -6,8 +6,9 @@
 //! `sync_proto::owned::merge`, whether they come from a maintainer or, for
 //! the fields a hall shares, from a hall's upload.
 
+use crate::admin::AdminError;
+use crate::edge::JsonBody;
 use crate::{now_ms, AppState};
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
@@ -83,14 +84,15 @@ pub async fn merge_in(
 }
 
 /// A maintainer's write: `values` stamped by the province's clock (later than
-/// every version the record has), merged in, committed.
+/// every version the record has), merged in, committed. A record its halls
+/// would refuse (beyond the bounds of `sync_proto::limits`) is not stored.
 pub async fn put(
     s: &AppState,
     kind: &str,
     key: &str,
     scope: &str,
     values: Map<String, Value>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, AdminError> {
     let mut tx = s.pool.begin().await?;
     let stored = load(&mut tx, kind, key).await?.map(|(_, f)| f);
     let hlc = {
@@ -101,7 +103,26 @@ pub async fn put(
         }
         clock.tick(now)
     };
-    let changed = merge_in(&mut tx, kind, key, scope, &owned::stamp(values, &hlc, true)).await?;
+    let incoming = owned::stamp(values, &hlc, true);
+    let merged = owned::merge(kind, &stored.unwrap_or_default(), &incoming);
+    let as_fed = OwnedRecord {
+        cursor: 0,
+        kind: kind.to_owned(),
+        key: key.to_owned(),
+        hlc: hlc.clone(),
+        body: serde_json::to_value(&merged).ok(),
+    };
+    if let Err(r) = as_fed.check() {
+        let why = match r {
+            Refusal::InvalidRecord { reason, .. } => reason,
+            other => format!("{other:?}"),
+        };
+        return Err(AdminError::invalid(
+            format!("该记录超出同步到营业厅的限制，未保存：{why}"),
+            format!("The record exceeds what halls accept; nothing was stored: {why}"),
+        ));
+    }
+    let changed = merge_in(&mut tx, kind, key, scope, &incoming).await?;
     tx.commit().await?;
     if changed {
         s.fed.notify_waiters();
@@ -131,7 +152,7 @@ pub async fn merge_from_hall(
 pub async fn pull(
     State(s): State<AppState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: JsonBody,
 ) -> (StatusCode, Json<PullReply>) {
     let refuse = |status, r| (status, Json(PullReply::Refused(r)));
     let Some(hall) = crate::ingest::hall_of(&s, &headers).await else {

@@ -5,10 +5,10 @@
 //! resumes. Which release a hall is offered is decided in `rollout.rs`.
 
 use crate::admin::{body, maintainer, AdminError};
+use crate::edge::{JsonBody, Path, RawBody};
 use crate::rollout::{self, Channel, Release, State as RolloutState, Version};
 use crate::{now_ms, AppState};
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
@@ -97,7 +97,7 @@ async fn put_release(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(version): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Result<Json<Value>, AdminError> {
     maintainer(&s, &headers).await?;
     let req: ReleasePut = body(&bytes)?;
@@ -143,7 +143,7 @@ async fn put_artifact(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path((version, target)): Path<(String, String)>,
-    bytes: Bytes,
+    bytes: RawBody,
 ) -> Result<Json<Value>, AdminError> {
     maintainer(&s, &headers).await?;
     let v = version_of(&version)?;
@@ -242,7 +242,7 @@ async fn patch_release(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(version): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Result<Json<Value>, AdminError> {
     maintainer(&s, &headers).await?;
     let req: ReleasePatch = body(&bytes)?;
@@ -361,7 +361,7 @@ async fn put_channel(
     State(s): State<AppState>,
     headers: HeaderMap,
     Path(code): Path<String>,
-    bytes: Bytes,
+    bytes: JsonBody,
 ) -> Result<Json<Value>, AdminError> {
     maintainer(&s, &headers).await?;
     let req: ChannelPut = body(&bytes)?;
@@ -423,48 +423,35 @@ struct OfferRequest {
 }
 
 /// `POST /sync/v1/updates/offer` (hall token): the release this hall should install, if any.
-async fn offer(State(s): State<AppState>, headers: HeaderMap, bytes: Bytes) -> Response {
+async fn offer(State(s): State<AppState>, headers: HeaderMap, bytes: JsonBody) -> Response {
     let Some(hall) = crate::ingest::hall_of(&s, &headers).await else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            Json(json!({"code": "unauthorized"})),
-        )
-            .into_response();
+        return crate::ingest::no_hall().into_response();
     };
-    let req: OfferRequest = match serde_json::from_slice(&bytes) {
+    let req: OfferRequest = match body(&bytes) {
         Ok(r) => r,
-        Err(e) => {
-            return (
-                StatusCode::BAD_REQUEST,
-                Json(json!({"code": "bad_body", "message": e.to_string()})),
-            )
-                .into_response()
-        }
+        Err(e) => return e.into_response(),
     };
     if let Err(r) = sync_proto::check_version(req.version) {
-        return (
+        return AdminError::new(
             StatusCode::CONFLICT,
-            Json(json!({"code": "refused", "refusal": r})),
+            "refused",
+            "营业厅与省级服务器的协议版本不一致，请先更新",
+            format!("The protocol versions do not match: {r:?}"),
         )
-            .into_response();
+        .into_response();
     }
     let Some(current) = Version::parse(&req.current_version) else {
-        return (
+        return AdminError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            Json(json!({"code": "bad_version"})),
+            "bad_version",
+            "当前版本号应为 主.次.修订（如 1.4.2）",
+            "The current version is major.minor.patch (e.g. 1.4.2)",
         )
-            .into_response();
+        .into_response();
     };
     match find_offer(&s, &hall, &req.target, current).await {
         Ok(offer) => Json(json!({ "offer": offer })).into_response(),
-        Err(e) => {
-            eprintln!("province: internal error: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({"code": "internal"})),
-            )
-                .into_response()
-        }
+        Err(e) => AdminError::from(e).into_response(),
     }
 }
 
@@ -541,7 +528,7 @@ async fn download(
     req: Request,
 ) -> Response {
     if crate::ingest::hall_of(&s, req.headers()).await.is_none() {
-        return StatusCode::UNAUTHORIZED.into_response();
+        return crate::ingest::no_hall().into_response();
     }
     let sha: Option<String> = match sqlx::query_scalar(
         "SELECT a.sha256 FROM release_artifact a JOIN release r ON r.version = a.version
@@ -553,19 +540,21 @@ async fn download(
     .await
     {
         Ok(sha) => sha,
-        Err(e) => {
-            eprintln!("province: internal error: {e}");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+        Err(e) => return AdminError::from(e).into_response(),
     };
     let Some(sha) = sha else {
-        return StatusCode::NOT_FOUND.into_response();
+        return no_release(&format!("{version} ({target})")).into_response();
     };
-    match ServeFile::new(s.release_dir.join(&sha)).oneshot(req).await {
+    let path = s.release_dir.join(&sha);
+    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        eprintln!("province: internal error: artifact {sha} is missing from the release directory");
+        return crate::edge::internal().into_response();
+    }
+    match ServeFile::new(path).oneshot(req).await {
         Ok(r) => r.into_response(),
         Err(e) => {
-            eprintln!("province: artifact {sha} unreadable: {e}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            eprintln!("province: internal error: artifact {sha} unreadable: {e}");
+            crate::edge::internal().into_response()
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The hall node's tables: the queue journal, devices, staff sessions.
+//! The hall node's tables: the queue journal, the supervisors' audit trail, devices, staff sessions.
 
 use crate::accounts::Account;
 use crate::tokens::{new_token, token_hash};
@@ -23,6 +23,33 @@ pub struct OutboxRow {
     pub kind: String,
     pub key: String,
     pub body: String,
+}
+
+/// A supervisor's action on the queue, as the audit trail keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    pub at_ms: i64,
+    pub staff_no: StaffNo,
+    pub staff_name: String,
+    /// `pause`, `close`, `transfer` or `call`.
+    pub action: String,
+    /// The counter acted on, called to, or a ticket was moved to.
+    pub counter: Option<u16>,
+    /// The clerk signed in at that counter at the time.
+    pub clerk: Option<StaffNo>,
+    pub ticket: Option<String>,
+    pub to_business: Option<String>,
+    pub reason: String,
+}
+
+/// A stored audit row: its number, its day and the journal row it explains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: u64,
+    pub day: u32,
+    /// `queue_op.seq` of the command.
+    pub op: u64,
+    pub row: AuditRow,
 }
 
 /// The business day the journal is on, with what it started from.
@@ -102,8 +129,24 @@ impl Store {
         rows: &[JournalRow],
         changes: &[OutboxRow],
     ) -> Result<()> {
+        self.journal_append_audited(day, rows, changes, &[])
+            .await
+            .map(drop)
+    }
+
+    /// `journal_append` with the audit rows of supervisors' commands among
+    /// `rows` (each with the index in `rows` of the command it explains), all
+    /// in the one transaction. Returns the audit rows' numbers, in order.
+    pub async fn journal_append_audited(
+        &self,
+        day: u32,
+        rows: &[JournalRow],
+        changes: &[OutboxRow],
+        audits: &[(usize, AuditRow)],
+    ) -> Result<Vec<u64>> {
         // One statement per table and chunk: a batch costs a few round trips, not one per row.
         let mut tx = self.pool().begin().await?;
+        let mut seqs = Vec::with_capacity(rows.len());
         for chunk in rows.chunks(CHUNK) {
             let mut q = sqlx::QueryBuilder::new("INSERT INTO queue_op (day, at_ms, command) ");
             q.push_values(chunk, |mut b, row| {
@@ -111,7 +154,35 @@ impl Store {
                     .push_bind(row.at_ms)
                     .push_bind(&row.command);
             });
-            q.build().execute(&mut *tx).await?;
+            // One writer in the transaction: a chunk's rows take consecutive numbers up to the last.
+            let last = q.build().execute(&mut *tx).await?.last_insert_rowid();
+            let first = last - chunk.len() as i64 + 1;
+            seqs.extend(first..=last);
+        }
+        let mut ids = Vec::with_capacity(audits.len());
+        for (op, a) in audits {
+            let op = *seqs
+                .get(*op)
+                .ok_or_else(|| StoreError::Corrupt(format!("audit row for journal row {op}")))?;
+            let id = sqlx::query(
+                "INSERT INTO supervisor_action (op, day, at_ms, staff_no, staff_name, action, counter, clerk, ticket, to_business, reason)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(op)
+            .bind(i64::from(day))
+            .bind(a.at_ms)
+            .bind(a.staff_no.as_str())
+            .bind(&a.staff_name)
+            .bind(&a.action)
+            .bind(a.counter.map(i64::from))
+            .bind(a.clerk.as_ref().map(StaffNo::as_str))
+            .bind(a.ticket.as_deref())
+            .bind(a.to_business.as_deref())
+            .bind(&a.reason)
+            .execute(&mut *tx)
+            .await?
+            .last_insert_rowid();
+            ids.push(id as u64);
         }
         for chunk in changes.chunks(CHUNK) {
             let mut q = sqlx::QueryBuilder::new("INSERT INTO outbox (hlc, kind, key, body) ");
@@ -124,7 +195,73 @@ impl Store {
             q.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(())
+        Ok(ids)
+    }
+
+    /// The supervisors' actions of business day `day`, oldest first.
+    pub async fn supervisor_actions(&self, day: u32) -> Result<Vec<AuditEntry>> {
+        type Raw = (
+            i64,
+            i64,
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            String,
+        );
+        let rows: Vec<Raw> = sqlx::query_as(
+            "SELECT id, op, day, at_ms, staff_no, staff_name, action, counter, clerk, ticket, to_business, reason
+             FROM supervisor_action WHERE day = ? ORDER BY id",
+        )
+        .bind(i64::from(day))
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(
+                |(
+                    id,
+                    op,
+                    day,
+                    at_ms,
+                    staff_no,
+                    staff_name,
+                    action,
+                    counter,
+                    clerk,
+                    ticket,
+                    to_business,
+                    reason,
+                )| {
+                    let bad =
+                        |what: &str| StoreError::Corrupt(format!("supervisor action {id}: {what}"));
+                    Ok(AuditEntry {
+                        id: id as u64,
+                        day: u32::try_from(day).map_err(|_| bad("day"))?,
+                        op: op as u64,
+                        row: AuditRow {
+                            at_ms,
+                            staff_no: StaffNo::parse(&staff_no).map_err(|_| bad("staff_no"))?,
+                            staff_name,
+                            action,
+                            counter: counter
+                                .map(|c| u16::try_from(c).map_err(|_| bad("counter")))
+                                .transpose()?,
+                            clerk: clerk
+                                .map(|c| StaffNo::parse(&c).map_err(|_| bad("clerk")))
+                                .transpose()?,
+                            ticket,
+                            to_business,
+                            reason,
+                        },
+                    })
+                },
+            )
+            .collect()
     }
 
     /// Appends one change made outside the queue (an update report) to the outbox.

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod hall;
 pub mod owned;
 pub mod tokens;
+pub mod updates;
 
 use domain::HallCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -16,6 +16,7 @@
 //! Nothing here does IO or reads a clock: time is an argument.
 
 mod hlc;
+pub mod limits;
 mod merge;
 pub mod owned;
 mod session;

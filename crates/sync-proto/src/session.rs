@@ -1,5 +1,6 @@
 //! The upload sessions: what a receiver stores of a batch, and what a sender sends next.
 
+use crate::limits::{bad_text, MAX_BATCH_CHANGES, MAX_NODE_BYTES};
 use crate::wire::{
     check_version, Change, PullReply, PullRequest, Refusal, UploadBatch, UploadReply,
     PROTOCOL_VERSION,
@@ -19,7 +20,9 @@ pub struct Accepted {
 ///
 /// Duplicated and replayed changes are dropped, so a batch applies once however
 /// often it arrives; a batch that starts after a gap is refused with the place
-/// to resume from; nothing is applied from a batch that is refused.
+/// to resume from; a batch with a record out of the bounds of
+/// [`crate::limits`] is refused naming that record; nothing is applied from a
+/// batch that is refused.
 pub fn check_upload(
     batch: &UploadBatch,
     hall: &str,
@@ -37,6 +40,15 @@ pub fn check_upload(
     let malformed = |reason: &str| Refusal::Malformed {
         reason: reason.to_owned(),
     };
+    if let Some(why) = bad_text("the origin", &batch.origin, MAX_NODE_BYTES) {
+        return Err(malformed(&why));
+    }
+    if batch.changes.len() > MAX_BATCH_CHANGES {
+        return Err(malformed(&format!(
+            "{} changes in one batch, at most {MAX_BATCH_CHANGES}",
+            batch.changes.len()
+        )));
+    }
     if let Some(c) = batch
         .changes
         .iter()
@@ -56,6 +68,10 @@ pub fn check_upload(
         return Err(Refusal::ClockSkew {
             skew_ms: c.hlc.wall_ms - now_ms,
         });
+    }
+    // Every record within bounds, or none of the batch is taken.
+    for c in &batch.changes {
+        c.check()?;
     }
     let (Some(first), Some(last)) = (batch.changes.first(), batch.changes.last()) else {
         return Ok(Accepted {
@@ -172,6 +188,9 @@ pub fn check_pull(
     clock: &HlcClock,
 ) -> Result<(), Refusal> {
     check_version(req.version)?;
+    if let Some(why) = bad_text("the node", &req.node, MAX_NODE_BYTES) {
+        return Err(Refusal::Malformed { reason: why });
+    }
     if !origin_in_hall(&req.node, hall) {
         return Err(Refusal::WrongHall);
     }
@@ -224,7 +243,8 @@ impl Downloader {
     }
 
     /// Takes in a reply. A page is only believed when its records lie after
-    /// the cursor in ascending order and `next` covers them; the caller
+    /// the cursor in ascending order, each within the bounds of
+    /// [`crate::limits`], and `next` covers them; the caller
     /// applies the records and stores `cursor()` together.
     pub fn on_page(&mut self, reply: &PullReply) -> NextPull {
         match reply {
@@ -241,6 +261,10 @@ impl Downloader {
                         });
                     }
                     at = r.cursor;
+                    // A record out of bounds stops the page before anything is applied.
+                    if let Err(refusal) = r.check() {
+                        return NextPull::Stop(refusal);
+                    }
                 }
                 if *next < at {
                     return NextPull::Stop(Refusal::Malformed {

@@ -64,6 +64,14 @@ pub enum Refusal {
     ClockSkew { skew_ms: i64 },
     /// The batch contradicts itself (non-contiguous, empty key…).
     Malformed { reason: String },
+    /// One record breaks the bounds of `limits` (a key too long, too many or
+    /// too large fields, an impossible timestamp): `kind` and `key` name it
+    /// (shortened), `reason` says which bound. Nothing of the message was taken.
+    InvalidRecord {
+        kind: String,
+        key: String,
+        reason: String,
+    },
 }
 
 /// `GET /sync/v1/pull?since=…`: records the upper node owns.

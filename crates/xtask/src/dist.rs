@@ -454,6 +454,92 @@ fn service_deb(
     Ok(out)
 }
 
+/// One desktop `.deb` to make from a built app binary.
+pub struct DesktopDeb<'a> {
+    pub binary: &'a Path,
+    pub version: &'a str,
+    /// Declared on top of [`DESKTOP_DEPENDS`] and what the binary links.
+    pub extra_depends: &'a [String],
+    /// Strip the binary and compress lightly: for test packages of debug builds.
+    pub fast: bool,
+}
+
+/// Packages `spec.binary` (patched for the updater) as `out_dir/yyt-desktop_{version}_{arch}.deb`.
+pub fn desktop_deb(spec: &DesktopDeb, work: &Path, out_dir: &Path) -> Result<PathBuf> {
+    let root = workspace_root();
+    let arch = stdout_of(
+        "dpkg --print-architecture",
+        Command::new("dpkg").arg("--print-architecture"),
+    )?;
+    std::fs::create_dir_all(work).map_err(io(work))?;
+    std::fs::create_dir_all(out_dir).map_err(io(out_dir))?;
+    let mut named: Vec<&str> = DESKTOP_DEPENDS.to_vec();
+    named.extend(spec.extra_depends.iter().map(String::as_str));
+    let depends = merge_depends(shlib_depends(spec.binary, work)?, &named);
+    let mut bin = if spec.fast {
+        let stripped = work.join(format!("{APP}-stripped"));
+        run(
+            "strip (test package)",
+            Command::new("strip")
+                .arg("--strip-debug")
+                .arg("-o")
+                .arg(&stripped)
+                .arg(spec.binary),
+        )?;
+        std::fs::read(&stripped).map_err(io(&stripped))?
+    } else {
+        std::fs::read(spec.binary).map_err(io(spec.binary))?
+    };
+    patch_bundle_type(&mut bin, BUNDLE_DEB)?;
+    let stage = work.join(format!("{APP}-deb"));
+    stage_desktop(&stage, &root, &bin)?;
+    let control = Control {
+        package: APP,
+        version: spec.version,
+        arch: &arch,
+        depends: &depends,
+        section: "misc",
+        summary: &format!("{DESCRIPTION_ZH} / {DESCRIPTION_EN}"),
+        description: DESKTOP_LONG,
+        installed_kib: installed_kib(&stage)?,
+    };
+    put(&stage, "DEBIAN/control", control.text().as_bytes(), 0o644)?;
+    let deb = out_dir.join(format!("{APP}_{}_{arch}.deb", spec.version));
+    files_under(&stage)?;
+    let _ = std::fs::remove_file(&deb);
+    let mut c = Command::new("dpkg-deb");
+    c.arg("--root-owner-group");
+    if spec.fast {
+        c.args(["-Zgzip", "-z1"]);
+    }
+    run(
+        &format!("dpkg-deb ({})", deb.display()),
+        c.arg("--build").arg(&stage).arg(&deb),
+    )?;
+    Ok(deb)
+}
+
+/// The `Depends` a built `.deb` declares, as dpkg reads them.
+pub fn declared_depends(deb: &Path) -> Result<String> {
+    stdout_of(
+        "dpkg-deb -f",
+        Command::new("dpkg-deb").arg("-f").arg(deb).arg("Depends"),
+    )
+}
+
+/// The package names of a `Depends` field: the first of each set of
+/// alternatives, without version or architecture qualifiers.
+pub fn depends_packages(depends: &str) -> Vec<String> {
+    depends
+        .split(',')
+        .filter_map(|d| {
+            let first = d.split('|').next()?.trim();
+            let name = first.split([' ', '(', ':']).next()?.trim();
+            (!name.is_empty()).then(|| name.to_owned())
+        })
+        .collect()
+}
+
 /// Checks `YYT_UPDATE_PUBKEY`: absent is allowed (with a loud warning), garbage is not.
 fn check_pubkey() -> Result {
     match std::env::var("YYT_UPDATE_PUBKEY") {
@@ -541,27 +627,18 @@ pub fn dist(args: &[String]) -> Result {
 
     let app_bin = release.join(APP);
     let unpatched = std::fs::read(&app_bin).map_err(io(&app_bin))?;
-    let app_depends = merge_depends(shlib_depends(&app_bin, &work)?, DESKTOP_DEPENDS);
 
     eprintln!("\n==> {APP} {version} .deb");
-    let mut bin = unpatched.clone();
-    patch_bundle_type(&mut bin, BUNDLE_DEB)?;
-    let stage = work.join(format!("{APP}-deb"));
-    stage_desktop(&stage, &root, &bin)?;
-    let control = Control {
-        package: APP,
-        version: &version,
-        arch: &arch,
-        depends: &app_depends,
-        section: "misc",
-        summary: &format!("{DESCRIPTION_ZH} / {DESCRIPTION_EN}"),
-        description: DESKTOP_LONG,
-        installed_kib: installed_kib(&stage)?,
-    };
-    put(&stage, "DEBIAN/control", control.text().as_bytes(), 0o644)?;
-    let deb = out_dir.join(format!("{APP}_{version}_{arch}.deb"));
-    dpkg_deb(&stage, &deb)?;
-    produced.push(deb);
+    produced.push(desktop_deb(
+        &DesktopDeb {
+            binary: &app_bin,
+            version: &version,
+            extra_depends: &[],
+            fast: false,
+        },
+        &work,
+        &out_dir,
+    )?);
 
     eprintln!("\n==> {APP} {version} .rpm");
     let mut bin = unpatched;

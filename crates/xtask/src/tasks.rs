@@ -140,6 +140,10 @@ pub fn test() -> Result {
     let mut ctx = None;
     steps.step("install what is missing", || {
         ctx = Some(Ctx::new(Need::Test)?);
+        // Every build of this run trusts the throwaway update key, so the
+        // app the journeys drive is the one the update journey installs.
+        let key = TestKey::ensure()?;
+        std::env::set_var("YYT_UPDATE_PUBKEY", key.public_b64()?);
         Ok(())
     })?;
     let ctx = ctx.expect("set by the step above");
@@ -147,6 +151,17 @@ pub fn test() -> Result {
     steps.summary();
     result
 }
+
+/// What `cargo test` and the app builds select: every host crate, with the app serving its built UI.
+const HOST_CRATES: &[&str] = &[
+    "--workspace",
+    "--exclude",
+    "ui",
+    "--exclude",
+    "e2e",
+    "--features",
+    APP_FEATURES,
+];
 
 fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
     steps.step("format", || {
@@ -158,21 +173,10 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
     steps.step("tidy", tidy)?;
     steps.step("build the UI", || ctx.build_ui())?;
     steps.step("clippy", || {
-        run(
-            "clippy (host crates)",
-            &mut ctx.cargo(&[
-                "clippy",
-                "--workspace",
-                "--exclude",
-                "ui",
-                "--all-targets",
-                "--features",
-                APP_FEATURES,
-                "--",
-                "-D",
-                "warnings",
-            ]),
-        )?;
+        let mut args = vec!["clippy"];
+        args.extend_from_slice(HOST_CRATES);
+        args.extend_from_slice(&["--all-targets", "--", "-D", "warnings"]);
+        run("clippy (host crates)", &mut ctx.cargo(&args))?;
         run(
             "clippy (ui, wasm)",
             &mut ctx.cargo(&[
@@ -189,27 +193,19 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
     })?;
     steps.step("unit and integration tests (SQLite and PostgreSQL)", || {
         let pg = crate::postgres::Postgres::start()?;
+        let mut args = vec!["test"];
+        args.extend_from_slice(HOST_CRATES);
         run(
             "cargo test",
-            ctx.cargo(&[
-                "test",
-                "--workspace",
-                "--exclude",
-                "ui",
-                "--exclude",
-                "e2e",
-                "--features",
-                APP_FEATURES,
-            ])
-            .env("YYT_TEST_PG_URL", &pg.url)
-            .env("YYT_REQUIRE_PG", "1"),
+            ctx.cargo(&args)
+                .env("YYT_TEST_PG_URL", &pg.url)
+                .env("YYT_REQUIRE_PG", "1"),
         )
     })?;
     let app = ctx.app_binary(false);
-    steps.step("build the desktop app", || ctx.build_app(false).map(|_| ()))?;
     let mut update = Vec::new();
-    steps.step("installers N and N+1, signed with a test key", || {
-        update = update_journey_inputs()?;
+    steps.step("the desktop app, versions N and N+1", || {
+        update = UpdateJourney::build(ctx)?.env();
         Ok(())
     })?;
     steps.step(
@@ -225,60 +221,180 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
     )
 }
 
-/// What the signed-update journey needs: a throwaway signing key (kept in the
-/// cache, outside the clone), installers of this version (N) and of N+1 that
-/// trust it, and the province server. Returns the environment for the test.
-fn update_journey_inputs() -> Result<Vec<(String, String)>> {
-    let keys = cache_dir().join("test-update-key");
-    let public = keys.join(crate::release::PUBLIC_FILE);
-    let secret = keys.join(crate::release::SECRET_FILE);
-    if !public.is_file() || !secret.is_file() {
-        let _ = std::fs::remove_dir_all(&keys);
-        crate::release::main(&[
-            "keygen".into(),
-            "--out".into(),
-            keys.display().to_string(),
-            "--no-password".into(),
-        ])?;
-    }
-    let pubkey = std::fs::read_to_string(&public)
-        .map_err(|e| crate::Fail(format!("{}: {e}", public.display())))?;
-    // The installers built here trust only this throwaway key.
-    std::env::set_var("YYT_UPDATE_PUBKEY", pubkey.trim());
-    let old = env!("CARGO_PKG_VERSION").to_owned();
-    let new = {
-        let mut parts: Vec<u64> = old.split('.').filter_map(|p| p.parse().ok()).collect();
-        if let Some(patch) = parts.last_mut() {
-            *patch += 1;
+/// The throwaway update signing key of the test command, kept in the cache (outside the clone).
+struct TestKey {
+    public: PathBuf,
+    secret: PathBuf,
+}
+
+impl TestKey {
+    fn ensure() -> Result<Self> {
+        let keys = cache_dir().join("test-update-key");
+        let key = Self {
+            public: keys.join(crate::release::PUBLIC_FILE),
+            secret: keys.join(crate::release::SECRET_FILE),
+        };
+        if !key.public.is_file() || !key.secret.is_file() {
+            let _ = std::fs::remove_dir_all(&keys);
+            crate::release::main(&[
+                "keygen".into(),
+                "--out".into(),
+                keys.display().to_string(),
+                "--no-password".into(),
+            ])?;
         }
-        parts
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
-    };
-    let deb_of = |version: &str| -> Result<PathBuf> {
-        crate::dist::dist(&["--version".into(), version.into()])?;
-        crate::release::find_artifacts(&crate::dist::dist_dir(), version)?
-            .into_iter()
-            .find(|(target, _)| target.ends_with("-deb"))
-            .map(|(_, path)| path)
-            .ok_or_else(|| crate::Fail(format!("no .deb of {version} was built")))
-    };
-    let old_deb = deb_of(&old)?;
-    let new_deb = deb_of(&new)?;
-    std::env::remove_var("YYT_UPDATE_PUBKEY");
-    let show = |p: &Path| p.display().to_string();
-    Ok(vec![
-        ("YYT_UPDATE_DEB_OLD".into(), show(&old_deb)),
-        ("YYT_UPDATE_DEB_NEW".into(), show(&new_deb)),
-        ("YYT_UPDATE_KEY".into(), show(&secret)),
-        ("YYT_UPDATE_PUBKEY_FILE".into(), show(&public)),
-        (
-            "YYT_PROVINCE_BINARY".into(),
-            show(&target_dir().join("release").join("province-server")),
-        ),
-    ])
+        Ok(key)
+    }
+
+    fn public_b64(&self) -> Result<String> {
+        std::fs::read_to_string(&self.public)
+            .map(|k| k.trim().to_owned())
+            .map_err(|e| crate::Fail(format!("{}: {e}", self.public.display())))
+    }
+}
+
+/// A Debian package the update journey's N+1 declares beyond N: small, in
+/// Debian's main archive, and on no counter PC. The journey checks it is
+/// absent first, so apt must bring it from the PC's sources.
+const NEW_DEPENDENCY: &str = "hello";
+/// A dependency no package source has: the journey's N+2 must be refused up front.
+const UNAVAILABLE_DEPENDENCY: &str = "yyt-test-no-such-runtime";
+
+/// What the signed-update journey installs and publishes: the debug app the
+/// other journeys drive, packaged as version N; the same sources built as
+/// N+1 (one more dependency); and N+2, which declares a dependency no source
+/// has. All trust the test key. Debug builds keep this step to a couple of
+/// minutes; the packages are real `.deb`s made by the code that makes releases.
+struct UpdateJourney {
+    old: PathBuf,
+    new: PathBuf,
+    unavailable: PathBuf,
+    key: TestKey,
+    province: PathBuf,
+}
+
+impl UpdateJourney {
+    fn build(ctx: &Ctx) -> Result<Self> {
+        let key = TestKey::ensure()?;
+        let old = env!("CARGO_PKG_VERSION").to_owned();
+        let bump = |by: u64| -> String {
+            let mut parts: Vec<u64> = old.split('.').filter_map(|p| p.parse().ok()).collect();
+            if let Some(patch) = parts.last_mut() {
+                *patch += by;
+            }
+            parts
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
+        };
+        let (new, next) = (bump(1), bump(2));
+        let work = ctx.target.join("update-journey");
+        std::fs::create_dir_all(&work)
+            .map_err(|e| crate::Fail(format!("{}: {e}", work.display())))?;
+
+        // N+1 first, in artifacts of its own (the feature), then N: the app every journey drives.
+        let mut args = vec!["build"];
+        args.extend_from_slice(HOST_CRATES);
+        let next_features = format!("{APP_FEATURES},yyt-desktop/test-next-version");
+        let mut n1 = args.clone();
+        *n1.last_mut().expect("features") = &next_features;
+        run(
+            &format!("building the desktop app as {new}"),
+            ctx.cargo(&n1)
+                // tauri-build merges it into tauri.conf.json: the app reports this version.
+                .env("TAURI_CONFIG", format!("{{\"version\":\"{new}\"}}")),
+        )?;
+        let new_bin = work.join(format!("yyt-desktop-{new}"));
+        copy(&ctx.app_binary(false), &new_bin)?;
+        run(
+            "building the desktop app",
+            ctx.cargo(&args).env_remove("TAURI_CONFIG"),
+        )?;
+
+        let debs = work.join("debs");
+        let package = |binary: &Path, version: &str, extra: &[&str]| {
+            let extra: Vec<String> = extra.iter().map(|d| (*d).to_owned()).collect();
+            crate::dist::desktop_deb(
+                &crate::dist::DesktopDeb {
+                    binary,
+                    version,
+                    extra_depends: &extra,
+                    fast: true,
+                },
+                &work.join("stage"),
+                &debs,
+            )
+        };
+        let old_deb = package(&ctx.app_binary(false), &old, &[])?;
+        let new_deb = package(&new_bin, &new, &[NEW_DEPENDENCY])?;
+        // Never installed, so N+1's binary serves: only its declared dependency matters.
+        let unavailable = package(&new_bin, &next, &[UNAVAILABLE_DEPENDENCY])?;
+        install_declared(&old_deb)?;
+        Ok(Self {
+            old: old_deb,
+            new: new_deb,
+            unavailable,
+            key,
+            province: ctx.target.join("debug").join("province-server"),
+        })
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        let show = |p: &Path| p.display().to_string();
+        vec![
+            ("YYT_UPDATE_DEB_OLD".into(), show(&self.old)),
+            ("YYT_UPDATE_DEB_NEW".into(), show(&self.new)),
+            ("YYT_UPDATE_DEB_UNAVAILABLE".into(), show(&self.unavailable)),
+            ("YYT_UPDATE_NEW_DEPENDENCY".into(), NEW_DEPENDENCY.into()),
+            ("YYT_UPDATE_KEY".into(), show(&self.key.secret)),
+            ("YYT_UPDATE_PUBKEY_FILE".into(), show(&self.key.public)),
+            ("YYT_PROVINCE_BINARY".into(), show(&self.province)),
+        ]
+    }
+}
+
+fn copy(from: &Path, to: &Path) -> Result {
+    std::fs::copy(from, to).map(|_| ()).map_err(|e| {
+        crate::Fail(format!(
+            "copying {} to {}: {e}",
+            from.display(),
+            to.display()
+        ))
+    })
+}
+
+/// Installs what a built `.deb` declares (its `Depends`, read back from the
+/// package), then checks with apt that nothing it needs is still missing, so
+/// a dependency added to the package can never be missing from the setup.
+fn install_declared(deb: &Path) -> Result {
+    let declared = crate::dist::declared_depends(deb)?;
+    let packages = crate::dist::depends_packages(&declared);
+    let names: Vec<&str> = packages.iter().map(String::as_str).collect();
+    toolchain::ensure_apt(&names)?;
+    let out = Command::new("apt-get")
+        .args(["install", "--simulate", "--no-install-recommends"])
+        .arg(deb)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .map_err(|e| crate::Fail(format!("apt-get: {e}")))?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let missing: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Inst "))
+        .filter_map(|l| l.split([' ', ':']).next())
+        .filter(|name| *name != "yyt-desktop")
+        .collect();
+    if !out.status.success() || !missing.is_empty() {
+        return fail(format!(
+            "{} declares {declared}
+       but after the setup apt would still install: {} {}",
+            deb.display(),
+            missing.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(())
 }
 
 /// Runs `cargo <args>` for the e2e crate under Xvfb with the app and driver named.

@@ -71,9 +71,14 @@ pub struct Tools {
 pub fn ensure(need: Need) -> Result<Tools> {
     let mut packages: Vec<&str> = BUILD_PACKAGES.to_vec();
     match need {
-        Need::Demo => packages.extend_from_slice(WINDOW_PACKAGES),
+        Need::Demo => {
+            packages.extend_from_slice(WINDOW_PACKAGES);
+            // What the installed app declares it needs at run time (the codecs among them).
+            packages.extend_from_slice(crate::dist::DESKTOP_DEPENDS);
+        }
         Need::Test => {
             packages.extend_from_slice(WINDOW_PACKAGES);
+            packages.extend_from_slice(crate::dist::DESKTOP_DEPENDS);
             packages.extend_from_slice(SERVICE_PACKAGES);
             // The update journey packages the app, and the updater installs through sudo.
             packages.extend_from_slice(DIST_PACKAGES);
@@ -226,6 +231,10 @@ fn cargo_tool(tools: &Path, name: &str, version: &str, bin: &str, locked: bool) 
     }
     // Tool builds must not share (or lock) the workspace's target dir.
     cmd.env_remove("CARGO_TARGET_DIR");
+    // Build tools, not products: trunk asks for fat LTO and one codegen unit,
+    // which triples its build time on two cores for nothing a build notices.
+    cmd.env("CARGO_PROFILE_RELEASE_LTO", "off")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16");
     run(&format!("installing {name} {version}"), &mut cmd)?;
     if !(cargo_installed(&root, name, version) && dir.join(bin).is_file()) {
         return fail(format!(

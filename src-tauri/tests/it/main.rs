@@ -189,6 +189,70 @@ async fn counter_work_goes_through_and_events_come_back() {
 }
 
 #[tokio::test]
+async fn a_supervisors_action_goes_through_and_the_clerk_hears_it() {
+    use ipc::hall::SupervisorActionKind;
+    use ipc::{SupervisorAct, SupervisorAction};
+    let f = fixture().await;
+    f.desk.login(login("1001", "demo-1001")).await.unwrap();
+    f.desk
+        .counter_act(CounterAct {
+            counter: 1,
+            action: CounterAction::Open,
+        })
+        .await
+        .unwrap();
+    let pause = |reason: &str| SupervisorAct {
+        action: SupervisorAction::Pause { counter: 1 },
+        reason: reason.into(),
+    };
+    // A clerk's desk cannot; the node's refusal passes through as it is.
+    let e = f.desk.supervisor_act(pause("调配")).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden);
+
+    let board = Desk::connect(f.desk.base(), Arc::new(|_| {}));
+    board.login(login("2001", "demo-2001")).await.unwrap();
+    let e = board.supervisor_act(pause(" ")).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::ActionReasonRequired);
+    let e = board
+        .supervisor_act(SupervisorAct {
+            action: SupervisorAction::Call {
+                ticket: "../counters/1".into(),
+                counter: 1,
+            },
+            reason: "调配".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code,
+        ErrorCode::UnknownTicket,
+        "a ticket number is checked before the path"
+    );
+    let done = board.supervisor_act(pause("临时调往咨询台")).await.unwrap();
+    assert_eq!(
+        (done.action, done.staff_name.as_str(), done.reason.as_str()),
+        (SupervisorActionKind::Pause, "陈芳", "临时调往咨询台")
+    );
+    assert_eq!(
+        board.supervisor_actions().await.unwrap(),
+        vec![done.clone()]
+    );
+    assert_eq!(f.desk.me().await.unwrap().counter.unwrap().status, "paused");
+    for _ in 0..50 {
+        if f.events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e, WireEvent::Supervised { notice } if *notice == done))
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the clerk did not hear it: {:?}", f.events.lock().unwrap());
+}
+
+#[tokio::test]
 async fn an_unreachable_hall_node_is_a_clear_error() {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

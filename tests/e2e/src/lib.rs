@@ -242,6 +242,37 @@ impl App {
         }
         None
     }
+
+    /// What the app holds right now: its process and WebKit's processes under it.
+    pub fn footprint(&self) -> Option<Footprint> {
+        Footprint::of(self.app_pid()?)
+    }
+}
+
+/// How long ago the process `pid` started (to the kernel's clock tick, 10 ms).
+pub fn process_age(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 22, `starttime`, in clock ticks after boot; 20 fields follow the name.
+    let ticks: u64 = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
+    // SAFETY: sysconf and clock_gettime only write to the timespec we own.
+    let (hz, now) = unsafe {
+        let mut ts: libc::timespec = std::mem::zeroed();
+        if libc::clock_gettime(libc::CLOCK_BOOTTIME, &mut ts) != 0 {
+            return None;
+        }
+        (
+            libc::sysconf(libc::_SC_CLK_TCK),
+            Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32),
+        )
+    };
+    let started = Duration::from_secs_f64(ticks as f64 / u64::try_from(hz).ok()? as f64);
+    now.checked_sub(started)
 }
 
 fn children(pid: u32) -> Vec<u32> {
@@ -255,11 +286,110 @@ fn children(pid: u32) -> Vec<u32> {
 
 /// Resident memory of a process, in KiB.
 pub fn rss_kib(pid: u32) -> Option<u64> {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
+    kib_field(&format!("/proc/{pid}/status"), "VmRSS:")
+}
+
+/// Proportional set size of a process, in KiB: its private pages plus its
+/// share of every page it shares (a page mapped by three processes counts a
+/// third in each), so the PSS of several processes adds up to what they hold.
+pub fn pss_kib(pid: u32) -> Option<u64> {
+    kib_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:")
+}
+
+fn kib_field(file: &str, field: &str) -> Option<u64> {
+    std::fs::read_to_string(file)
         .ok()?
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Every process below `pid` (children, their children…), from the parents in `/proc/*/stat`.
+pub fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(p) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{p}/stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`; the name may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|s| s.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((p, ppid));
+        }
+    }
+    let mut found = Vec::new();
+    let mut todo = vec![pid];
+    while let Some(parent) = todo.pop() {
+        for &(child, _) in parent_of.iter().filter(|(_, pp)| *pp == parent) {
+            found.push(child);
+            todo.push(child);
+        }
+    }
+    found
+}
+
+/// The name of a process's program (`WebKitWebProcess`…), from its executable or its `comm`.
+fn program_name(pid: u32) -> String {
+    std::fs::read_link(format!("/proc/{pid}/exe"))
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .ok()
+                .map(|s| s.trim().to_owned())
+        })
+        .unwrap_or_default()
+}
+
+/// What the whole app holds: its own process and the WebKit processes it started, in KiB.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub main_rss: u64,
+    pub main_pss: u64,
+    /// WebKit's web (content) processes.
+    pub web_pss: u64,
+    /// WebKit's network process.
+    pub network_pss: u64,
+    /// Anything else the app started (a GPU process, the sandbox's helpers).
+    pub other_pss: u64,
+}
+
+impl Footprint {
+    /// The process `pid` and all its descendants.
+    pub fn of(pid: u32) -> Option<Self> {
+        let mut f = Self {
+            main_rss: rss_kib(pid)?,
+            main_pss: pss_kib(pid)?,
+            ..Self::default()
+        };
+        for child in descendants(pid) {
+            let pss = pss_kib(child).unwrap_or(0);
+            let name = program_name(child);
+            if name.starts_with("WebKitWebProces") {
+                f.web_pss += pss;
+            } else if name.starts_with("WebKitNetworkPr") {
+                f.network_pss += pss;
+            } else {
+                f.other_pss += pss;
+            }
+        }
+        Some(f)
+    }
+
+    /// The whole app's PSS: the main process, WebKit's processes and anything else it started.
+    pub fn total_pss(&self) -> u64 {
+        self.main_pss + self.web_pss + self.network_pss + self.other_pss
+    }
 }
 
 impl Drop for App {

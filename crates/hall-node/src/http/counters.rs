@@ -1,10 +1,10 @@
 //! `POST /api/v1/counters/{no}/…`: what a clerk does at their counter.
 
-use super::Body;
+use super::{Body, Path};
 use crate::auth::Caller;
 use crate::error::HallError;
 use crate::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};

@@ -1,8 +1,9 @@
 //! `GET /api/v1/events`: the live WebSocket, each caller getting only what concerns it.
 
+use super::Upgrade;
 use crate::auth::Caller;
 use crate::{views, AppState};
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{Message, WebSocket};
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
@@ -16,12 +17,13 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/events", get(upgrade))
 }
 
-async fn upgrade(State(s): State<AppState>, caller: Caller, ws: WebSocketUpgrade) -> Response {
+async fn upgrade(State(s): State<AppState>, caller: Caller, Upgrade(ws): Upgrade) -> Response {
     ws.on_upgrade(move |socket| stream(s, caller, socket))
 }
 
 async fn stream(s: AppState, caller: Caller, mut socket: WebSocket) {
     let mut rx = s.driver.events.subscribe();
+    let mut notices = s.driver.notices.subscribe();
     loop {
         tokio::select! {
             got = rx.recv() => {
@@ -39,6 +41,22 @@ async fn stream(s: AppState, caller: Caller, mut socket: WebSocket) {
                     if socket.send(Message::Text(text.into())).await.is_err() {
                         return;
                     }
+                }
+            }
+            got = notices.recv() => {
+                let notice = match got {
+                    Ok(notice) => notice,
+                    // Missed notices are in GET /api/v1/supervisor/actions.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return,
+                };
+                let wire = WireEvent::Supervised { notice };
+                if !concerns(&caller, &wire) {
+                    continue;
+                }
+                let Ok(text) = serde_json::to_string(&wire) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
                 }
             }
             msg = socket.recv() => match msg {
@@ -102,6 +120,13 @@ async fn wire_events(s: &AppState, events: &[Event]) -> Vec<WireEvent> {
                     });
                 }
             }
+            // The pad stops asking about it, as after a rating.
+            Event::RatingMissed {
+                ticket, counter, ..
+            } => out.push(WireEvent::Rated {
+                ticket: ticket.0,
+                counter: *counter,
+            }),
             Event::NoShow { counter, .. }
             | Event::Started { counter, .. }
             | Event::CounterOpened { counter, .. }

@@ -1,4 +1,4 @@
-//! `GET /api/v1/hall` (what the hall offers) and `POST /api/v1/tickets` (the kiosk issues a ticket).
+//! `GET /api/v1/hall` (what the hall offers) and `POST /api/v1/tickets` (a kiosk, or staff on a customer's behalf, issues a ticket).
 
 use super::Body;
 use crate::auth::Caller;
@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use domain::CustomerRef;
 use ipc::hall::{HallInfo, IssueReply, IssueRequest, TicketBrief, TicketRow};
 use ipc::ErrorCode;
+use queue::grant::{self, GrantRefusal, Issuer};
 use queue::{BusinessCode, Command, Event, Rating, TicketState, NORMAL};
 use store::hall::DeviceKind;
 
@@ -30,10 +31,22 @@ async fn issue(
     caller: Caller,
     Body(req): Body<IssueRequest>,
 ) -> Result<(StatusCode, Json<IssueReply>), HallError> {
-    caller.device(DeviceKind::Kiosk)?;
+    let (issuer, granted_by) = issuer(&caller)?;
     let business = BusinessCode::parse(&req.business)
         .map_err(|_| HallError::bad(ErrorCode::UnknownBusiness))?;
     let priority = req.priority.unwrap_or_else(|| NORMAL.to_owned());
+    {
+        let state = s.driver.state.read().await;
+        grant::may_grant(state.queue.config(), &priority, issuer).map_err(|e| match e {
+            GrantRefusal::UnknownPriority(_) => HallError::bad(ErrorCode::UnknownPriority),
+            GrantRefusal::AppointmentCodeRequired => {
+                HallError::Input(StatusCode::FORBIDDEN, ErrorCode::AppointmentCodeRequired)
+            }
+            GrantRefusal::StaffOnly => {
+                HallError::Input(StatusCode::FORBIDDEN, ErrorCode::PriorityNeedsStaff)
+            }
+        })?;
+    }
     let customer = match req.customer.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(
@@ -49,6 +62,7 @@ async fn issue(
             business,
             priority,
             customer,
+            granted_by,
         })
         .await?;
     let Some(Event::Issued {
@@ -72,12 +86,27 @@ async fn issue(
                 business: ticket.business,
                 priority: ticket.priority,
                 issued_at: ticket.issued_at,
+                granted_by: ticket.granted_by,
             },
             ahead,
             estimated_wait_secs,
             hall_name: s.hall.name.clone(),
         }),
     ))
+}
+
+/// Who may issue: a kiosk (the customer), or a clerk or supervisor on the
+/// customer's behalf, who is recorded as granting the ticket's class.
+fn issuer(caller: &Caller) -> Result<(Issuer, Option<domain::StaffNo>), HallError> {
+    match caller {
+        Caller::Device(_) => caller
+            .device(DeviceKind::Kiosk)
+            .map(|_| (Issuer::Kiosk, None)),
+        Caller::Staff(a) if matches!(a.role, domain::Role::Clerk | domain::Role::Supervisor) => {
+            Ok((Issuer::Staff, Some(a.staff_no.clone())))
+        }
+        Caller::Staff(_) => Err(HallError::Forbidden),
+    }
 }
 
 async fn list(

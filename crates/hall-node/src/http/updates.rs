@@ -10,16 +10,17 @@
 
 use crate::auth::Caller;
 use crate::error::HallError;
-use crate::http::Body;
+use crate::http::{Body, Path};
 use crate::AppState;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use tower::ServiceExt;
 
@@ -30,8 +31,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/updates/report", post(report))
 }
 
-/// The province's answer about this hall's release, as it was given.
-#[derive(Debug, Clone, Deserialize)]
+/// The province's answer about this hall's release, as it was given (and as the store keeps it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Offer {
     version: String,
     notes: String,
@@ -60,11 +61,7 @@ async fn check(
     let asked = format!("{key}/{current}");
     let offer = match ask_province(&s.http, province, &key, &current).await {
         Ok(offer) => {
-            let mut known = s.offers.lock().unwrap_or_else(|p| p.into_inner());
-            match &offer {
-                Some(o) => known.insert(asked, o.clone()),
-                None => known.remove(&asked),
-            };
+            remember(&s, asked, offer.as_ref()).await;
             offer
         }
         // The province is out of reach: the hall's last answer still holds,
@@ -95,6 +92,51 @@ async fn check(
         "signature": offer.signature,
     }))
     .into_response())
+}
+
+/// Keeps the province's answer to `asked`, on disk first (so it survives a
+/// restart), then in memory; an unchanged answer costs no write.
+async fn remember(s: &AppState, asked: String, offer: Option<&Offer>) {
+    let known = s
+        .offers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&asked)
+        .cloned();
+    if known.as_ref() == offer {
+        return;
+    }
+    let json = match offer.map(serde_json::to_string).transpose() {
+        Ok(json) => json,
+        Err(e) => return eprintln!("hall node: an update offer is not storable: {e}"),
+    };
+    if let Err(e) = s
+        .store
+        .put_update_offer(&asked, json.as_deref(), s.clock.now())
+        .await
+    {
+        // Still answered; written next time the province is asked.
+        return eprintln!("hall node: keeping the update offer failed: {e}");
+    }
+    let mut known = s.offers.lock().unwrap_or_else(|p| p.into_inner());
+    match offer {
+        Some(o) => known.insert(asked, o.clone()),
+        None => known.remove(&asked),
+    };
+}
+
+/// The offers kept from before a restart, by question.
+pub async fn kept_offers(store: &store::Store) -> Result<HashMap<String, Offer>, HallError> {
+    let mut offers = HashMap::new();
+    for (asked, json) in store.update_offers().await? {
+        match serde_json::from_str(&json) {
+            Ok(offer) => {
+                offers.insert(asked, offer);
+            }
+            Err(e) => eprintln!("hall node: ignoring a kept update offer for {asked}: {e}"),
+        }
+    }
+    Ok(offers)
 }
 
 async fn ask_province(
@@ -224,19 +266,20 @@ fn rfc3339(ms: i64) -> String {
 
 /// `GET /updates/files/{sha}`: a cached artifact, resumable (`Range`).
 async fn file(State(s): State<AppState>, Path(sha): Path<String>, req: Request) -> Response {
+    let missing = || HallError::Input(StatusCode::NOT_FOUND, ipc::ErrorCode::NoUpdate);
     if !is_sha(&sha) {
-        return StatusCode::NOT_FOUND.into_response();
+        return missing().into_response();
     }
     let path = s.release_cache.join(&sha);
+    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        return missing().into_response();
+    }
     match tower_http::services::ServeFile::new(path)
         .oneshot(req)
         .await
     {
         Ok(r) => r.into_response(),
-        Err(e) => {
-            eprintln!("hall node: serving a release: {e}");
-            StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
+        Err(e) => HallError::internal(format!("serving a release: {e}")).into_response(),
     }
 }
 

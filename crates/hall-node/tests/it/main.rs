@@ -140,6 +140,10 @@ fn code(v: &Value) -> &str {
     v["code"].as_str().unwrap_or("<no code>")
 }
 
+mod edges;
+mod priority;
+mod supervisor;
+
 #[tokio::test]
 async fn a_customer_goes_from_kiosk_to_counter_to_pad() {
     let n = Node::start().await;
@@ -241,11 +245,12 @@ async fn every_refusal_is_clear_and_changes_nothing() {
         )
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Staff issue on a customer's behalf (see `priority`); other devices may not issue.
     let (s, v) = n
         .req(
             "POST",
             "/api/v1/tickets",
-            Some(&clerk),
+            Some(&n.display),
             Some(json!({"business": "A"})),
         )
         .await;

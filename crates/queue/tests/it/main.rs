@@ -44,6 +44,7 @@ fn issue(q: &mut HallQueue, business: char, priority: &str, at: Millis) -> Ticke
                 business: b(business),
                 priority: priority.into(),
                 customer: None,
+                granted_by: None,
             },
             at,
         )
@@ -97,6 +98,8 @@ fn refused(q: &mut HallQueue, cmd: Command, at: Millis) -> QueueError {
     );
     e
 }
+
+mod moving;
 
 #[test]
 fn numbers_run_per_business_and_print_with_three_digits() {
@@ -447,6 +450,105 @@ fn finish_records_the_handled_business_and_one_rating() {
 }
 
 #[test]
+fn an_unrated_service_is_not_rated_once_its_counter_finishes_the_next() {
+    let mut q = hall(&[1, 2]);
+    let first = issue(&mut q, 'A', NORMAL, T0);
+    let elsewhere = issue(&mut q, 'A', NORMAL, T0 + 1);
+    let second = issue(&mut q, 'A', NORMAL, T0 + 2);
+    let rated = issue(&mut q, 'A', NORMAL, T0 + 3);
+    call(&mut q, 1, T0 + MIN).unwrap();
+    serve(&mut q, 1, T0 + MIN);
+    call(&mut q, 2, T0 + 2 * MIN).unwrap();
+    serve(&mut q, 2, T0 + 2 * MIN);
+    call(&mut q, 1, T0 + 5 * MIN).unwrap();
+    q.apply(&Command::Start { counter: c(1) }, T0 + 5 * MIN)
+        .unwrap();
+    let finish = Command::Finish {
+        counter: c(1),
+        handled: None,
+    };
+    let e = q.apply(&finish, T0 + 9 * MIN).unwrap();
+    assert!(matches!(&e[0], Event::Finished { ticket, .. } if *ticket == second.id));
+    assert_eq!(
+        e[1..],
+        [Event::RatingMissed {
+            ticket: first.id,
+            no: first.no,
+            counter: c(1),
+            staff: staff("1001"),
+        }],
+        "the first service is superseded"
+    );
+    assert!(matches!(
+        &q.ticket(first.id).unwrap().state,
+        TicketState::Done {
+            rating: Some(Rating::NotRated),
+            ..
+        }
+    ));
+    let five = Rating::Rated {
+        score: Score::new(5).unwrap(),
+        reasons: vec![],
+    };
+    assert_eq!(
+        refused(
+            &mut q,
+            Command::Rate {
+                ticket: first.id,
+                rating: five.clone()
+            },
+            T0 + 10 * MIN
+        ),
+        QueueError::AlreadyRated(first.id),
+        "a superseded service cannot be rated late"
+    );
+    // Another counter's service still awaits its pad.
+    assert!(matches!(
+        &q.ticket(elsewhere.id).unwrap().state,
+        TicketState::Done { rating: None, .. }
+    ));
+    // A rated service is not touched by the next one.
+    q.apply(
+        &Command::Rate {
+            ticket: second.id,
+            rating: five.clone(),
+        },
+        T0 + 10 * MIN,
+    )
+    .unwrap();
+    call(&mut q, 1, T0 + 11 * MIN).unwrap();
+    q.apply(&Command::Start { counter: c(1) }, T0 + 11 * MIN)
+        .unwrap();
+    let e = q.apply(&finish, T0 + 12 * MIN).unwrap();
+    assert!(matches!(&e[..], [Event::Finished { ticket, .. }] if *ticket == rated.id));
+    assert_eq!(
+        q.ticket(second.id).unwrap().state,
+        TicketState::Done {
+            counter: c(1),
+            staff: staff("1001"),
+            handled: b('A'),
+            called_at: T0 + 5 * MIN,
+            started_at: T0 + 5 * MIN,
+            finished_at: T0 + 9 * MIN,
+            rating: Some(five),
+        }
+    );
+    // At the close, what still awaits a rating is not rated, counter by counter.
+    let e = q.apply(&Command::CloseDay, T0 + 60 * MIN).unwrap();
+    let missed: Vec<TicketId> = e
+        .iter()
+        .filter_map(|e| match e {
+            Event::RatingMissed { ticket, .. } => Some(*ticket),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(missed, vec![rated.id, elsewhere.id]);
+    assert!(q
+        .tickets()
+        .all(|t| !matches!(t.state, TicketState::Done { rating: None, .. })));
+}
+
+#[test]
 fn bad_references_are_refused_without_change() {
     let mut q = hall(&[1]);
     assert_eq!(
@@ -455,7 +557,8 @@ fn bad_references_are_refused_without_change() {
             Command::Issue {
                 business: b('Q'),
                 priority: NORMAL.into(),
-                customer: None
+                customer: None,
+                granted_by: None
             },
             T0
         ),
@@ -467,7 +570,8 @@ fn bad_references_are_refused_without_change() {
             Command::Issue {
                 business: b('A'),
                 priority: "king".into(),
-                customer: None
+                customer: None,
+                granted_by: None
             },
             T0
         ),
@@ -590,6 +694,7 @@ fn estimates_follow_the_recent_service_rate() {
                 business: b('A'),
                 priority: NORMAL.into(),
                 customer: None,
+                granted_by: None,
             },
             T0 + 8 * MIN,
         )
@@ -615,7 +720,7 @@ fn estimates_follow_the_recent_service_rate() {
 #[test]
 fn closing_the_day_expires_the_waiting_and_a_new_day_restarts_numbers() {
     let mut q = hall(&[1]);
-    issue(&mut q, 'A', NORMAL, T0);
+    let served = issue(&mut q, 'A', NORMAL, T0);
     let waiting = issue(&mut q, 'A', NORMAL, T0 + 1);
     call(&mut q, 1, T0 + 2).unwrap();
     assert_eq!(
@@ -624,7 +729,19 @@ fn closing_the_day_expires_the_waiting_and_a_new_day_restarts_numbers() {
     );
     serve(&mut q, 1, T0 + 4);
     let e = q.apply(&Command::CloseDay, T0 + 9 * 60 * MIN).unwrap();
-    assert_eq!(e, vec![Event::DayClosed { expired: 1 }]);
+    assert_eq!(
+        e,
+        vec![
+            Event::RatingMissed {
+                ticket: served.id,
+                no: served.no,
+                counter: c(1),
+                staff: staff("1001"),
+            },
+            Event::DayClosed { expired: 1 }
+        ],
+        "the unrated service is not rated at the close"
+    );
     assert!(matches!(
         q.ticket(waiting.id).unwrap().state,
         TicketState::Expired { .. }
@@ -635,7 +752,8 @@ fn closing_the_day_expires_the_waiting_and_a_new_day_restarts_numbers() {
             Command::Issue {
                 business: b('A'),
                 priority: NORMAL.into(),
-                customer: None
+                customer: None,
+                granted_by: None
             },
             T0
         ),
@@ -730,7 +848,7 @@ fn any_command() -> impl Strategy<Value = Command> {
         Just("green".to_string())
     ];
     prop_oneof![
-        4 => (business.clone(), priority).prop_map(|(business, priority)| Command::Issue { business, priority, customer: None }),
+        4 => (business.clone(), priority).prop_map(|(business, priority)| Command::Issue { business, priority, customer: None, granted_by: None }),
         1 => (counter.clone(), 1u16..=3).prop_map(|(counter, s)| Command::OpenCounter { counter, staff: staff(&format!("{}", 100 + s)) }),
         4 => counter.clone().prop_map(|counter| Command::CallNext { counter }),
         1 => (counter.clone(), 1u64..30).prop_map(|(counter, t)| Command::CallTicket { counter, ticket: TicketId(t) }),
@@ -738,9 +856,17 @@ fn any_command() -> impl Strategy<Value = Command> {
         1 => counter.clone().prop_map(|counter| Command::NoShow { counter }),
         3 => counter.clone().prop_map(|counter| Command::Start { counter }),
         3 => counter.clone().prop_map(|counter| Command::Finish { counter, handled: None }),
-        1 => (counter.clone(), proptest::option::of(business), proptest::option::of(counter.clone()), any::<bool>()).prop_map(
+        1 => (counter.clone(), proptest::option::of(business.clone()), proptest::option::of(counter.clone()), any::<bool>()).prop_map(
             |(counter, to_business, to_counter, front)| Command::Transfer {
                 counter,
+                to_business,
+                to_counter,
+                placement: if front { TransferPlacement::Front } else { TransferPlacement::KeepArrival },
+            }
+        ),
+        1 => (1u64..30, proptest::option::of(business), proptest::option::of(counter.clone()), any::<bool>()).prop_map(
+            |(t, to_business, to_counter, front)| Command::Move {
+                ticket: TicketId(t),
                 to_business,
                 to_counter,
                 placement: if front { TransferPlacement::Front } else { TransferPlacement::KeepArrival },
@@ -786,6 +912,29 @@ fn check_invariants(q: &HallQueue) {
         .count() as u32;
     let indexed: u32 = ['A', 'B', 'C'].iter().map(|&x| q.waiting_count(b(x))).sum();
     assert_eq!(indexed, waiting, "waiting index out of step");
+    // Only a counter's last finished service may still await a rating.
+    for v in &views {
+        let done: Vec<(Millis, TicketId, bool)> = tickets
+            .iter()
+            .filter_map(|t| match &t.state {
+                TicketState::Done {
+                    counter,
+                    finished_at,
+                    rating,
+                    ..
+                } if *counter == v.no => Some((*finished_at, t.id, rating.is_none())),
+                _ => None,
+            })
+            .collect();
+        let last = done.iter().max().map(|(_, id, _)| *id);
+        for (_, id, open) in &done {
+            assert!(
+                !open || Some(*id) == last,
+                "{id:?} awaits a rating behind a later service at {}",
+                v.no
+            );
+        }
+    }
 }
 
 proptest! {
@@ -816,6 +965,10 @@ proptest! {
         q.apply(&Command::CloseDay, now + 1_000).unwrap();
         let all: Vec<&Ticket> = q.tickets().collect();
         prop_assert!(all.iter().all(|t| t.state.is_final()), "a ticket is not final after closing");
+        prop_assert!(
+            all.iter().all(|t| !matches!(t.state, TicketState::Done { rating: None, .. })),
+            "a service still awaits a rating after closing"
+        );
         let issued = cmds.iter().filter(|c| matches!(c, Command::Issue { business, .. } if *business != b('D'))).count();
         let done = all.iter().filter(|t| matches!(t.state, TicketState::Done { .. })).count();
         let no_show = all.iter().filter(|t| matches!(t.state, TicketState::NoShow { .. })).count();

@@ -170,7 +170,13 @@ impl Drop for ProvinceProcess {
     }
 }
 
+/// The hall node's arguments; the token goes in a file beside the database
+/// (`--province-token-file`), as a secret never goes on the command line.
 fn hall_args(db: &Path, port: u16, token: &str, extra: &[&str]) -> Vec<String> {
+    let dir = db.parent().unwrap();
+    std::fs::create_dir_all(dir).unwrap();
+    let token_file = dir.join("province-token");
+    std::fs::write(&token_file, token).unwrap();
     let mut args: Vec<String> = [
         "--db",
         &db.display().to_string(),
@@ -179,8 +185,8 @@ fn hall_args(db: &Path, port: u16, token: &str, extra: &[&str]) -> Vec<String> {
         "--demo",
         "--province",
         &format!("http://127.0.0.1:{port}"),
-        "--province-token",
-        token,
+        "--province-token-file",
+        &token_file.display().to_string(),
     ]
     .iter()
     .map(|s| s.to_string())

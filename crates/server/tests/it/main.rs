@@ -7,6 +7,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use sync_proto::*;
 
+mod bounds;
+mod edges;
 mod faults;
 mod feed;
 mod releases;

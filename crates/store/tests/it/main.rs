@@ -17,6 +17,8 @@ async fn demo_store() -> Store {
     store
 }
 
+mod audit;
+
 #[tokio::test]
 async fn demo_accounts_sign_in_with_their_roles() {
     let store = demo_store().await;
@@ -245,4 +247,39 @@ async fn the_province_feed_creates_resets_and_deactivates_accounts() {
         .await
         .unwrap()
         .is_none());
+}
+
+#[tokio::test]
+async fn the_last_update_offers_survive_reopening_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("node.db");
+    let (deb, rpm) = ("linux-x86_64-deb/1.0.0", "linux-x86_64-rpm/1.0.0");
+    {
+        let store = Store::open(&path).await.unwrap();
+        assert!(store.update_offers().await.unwrap().is_empty());
+        store
+            .put_update_offer(deb, Some(r#"{"version":"1.1.0"}"#), 1)
+            .await
+            .unwrap();
+        store
+            .put_update_offer(deb, Some(r#"{"version":"1.2.0"}"#), 2)
+            .await
+            .unwrap();
+        store
+            .put_update_offer(rpm, Some(r#"{"version":"1.2.0"}"#), 3)
+            .await
+            .unwrap();
+        store.put_update_offer(rpm, None, 4).await.unwrap();
+        store
+            .put_update_offer("nothing/1.0.0", None, 5)
+            .await
+            .unwrap();
+        store.close().await;
+    }
+    let store = Store::open(&path).await.unwrap();
+    assert_eq!(
+        store.update_offers().await.unwrap(),
+        vec![(deb.to_owned(), r#"{"version":"1.2.0"}"#.to_owned())],
+        "the latest answer per question; \"nothing to install\" forgets"
+    );
 }

@@ -514,3 +514,92 @@ fn owned_records_merge_by_their_kind_rules() {
     );
     assert!(owned::merge(owned::BUSINESS, &Default::default(), &b).is_empty());
 }
+
+#[test]
+fn a_record_out_of_bounds_refuses_the_whole_batch_and_names_it() {
+    let p = province();
+    let mut huge_key = batch(vec![change(1), change(2), change(3)]);
+    huge_key.changes[1].kind = "counter_event".into();
+    huge_key.changes[1].key = "k".repeat(1024 * 1024);
+    match check_upload(&huge_key, "H0101", 0, NOW, &p) {
+        Err(Refusal::InvalidRecord { kind, key, reason }) => {
+            assert_eq!(kind, "counter_event");
+            assert!(key.chars().count() <= 41 && key.ends_with('…'), "{key}");
+            assert!(
+                reason.contains("change 2") && reason.contains("key"),
+                "{reason}"
+            );
+        }
+        other => panic!("a 1 MB key must be refused: {other:?}"),
+    }
+    let mut negative = batch(vec![change(1)]);
+    negative.changes[0].hlc.wall_ms = -1;
+    assert!(matches!(
+        check_upload(&negative, "H0101", 0, NOW, &p),
+        Err(Refusal::InvalidRecord { reason, .. }) if reason.contains("wall time")
+    ));
+    // Even a change the receiver already has (a duplicate it would drop) is checked.
+    let mut old_dup = batch(vec![change(1), change(2)]);
+    old_dup.changes[0].body = json!("not fields");
+    assert!(matches!(
+        check_upload(&old_dup, "H0101", 2, NOW, &p),
+        Err(Refusal::InvalidRecord { .. })
+    ));
+    // A counter below zero does not even parse.
+    let text = serde_json::to_string(&change(1))
+        .unwrap()
+        .replace("\"counter\":0", "\"counter\":-1");
+    assert!(text.contains("\"counter\":-1"));
+    assert!(serde_json::from_str::<Change>(&text).is_err());
+    // Too many changes, an endless origin, an endless puller.
+    let many = batch(
+        (1..=limits::MAX_BATCH_CHANGES as u64 + 1)
+            .map(change)
+            .collect(),
+    );
+    assert!(matches!(
+        check_upload(&many, "H0101", 0, NOW, &p),
+        Err(Refusal::Malformed { .. })
+    ));
+    let mut long_origin = batch(vec![change(1)]);
+    long_origin.origin = format!("hall:H0101/{}", "d".repeat(limits::MAX_NODE_BYTES));
+    assert!(matches!(
+        check_upload(&long_origin, "H0101", 0, NOW, &p),
+        Err(Refusal::Malformed { .. })
+    ));
+    let mut req = Downloader::new(0).request("hall:H0101", NOW, 0);
+    req.node = format!("hall:H0101/{}", "d".repeat(limits::MAX_NODE_BYTES));
+    assert!(matches!(
+        check_pull(&req, "H0101", NOW, &p),
+        Err(Refusal::Malformed { .. })
+    ));
+}
+
+#[test]
+fn a_page_with_a_record_out_of_bounds_is_not_applied_and_the_cursor_stays() {
+    let mut down = Downloader::new(10);
+    let mut bad = record(12);
+    bad.key = "9".repeat(limits::MAX_KEY_BYTES + 1);
+    let page = PullReply::Page {
+        records: vec![record(11), bad],
+        next: 12,
+        more: false,
+    };
+    assert!(matches!(
+        down.on_page(&page),
+        NextPull::Stop(Refusal::InvalidRecord { kind, .. }) if kind == owned::STAFF
+    ));
+    assert_eq!(down.cursor(), 10);
+    let mut clockless = record(11);
+    clockless.hlc.wall_ms = -3;
+    let page = PullReply::Page {
+        records: vec![clockless],
+        next: 11,
+        more: false,
+    };
+    assert!(matches!(
+        down.on_page(&page),
+        NextPull::Stop(Refusal::InvalidRecord { .. })
+    ));
+    assert_eq!(down.cursor(), 10);
+}

@@ -44,3 +44,21 @@ fn the_control_file_has_the_fields_dpkg_wants() {
     }
     assert!(text.contains("\nMaintainer: "), "{text}");
 }
+
+#[test]
+fn the_setup_reads_package_names_out_of_a_depends_field() {
+    let field = "libc6 (>= 2.34), libwebkit2gtk-4.1-0 (>= 2.40.0), fonts-noto-cjk, \
+                 gstreamer1.0-libav | gstreamer1.0-plugins-bad, python3:any, hello";
+    assert_eq!(
+        dist::depends_packages(field),
+        [
+            "libc6",
+            "libwebkit2gtk-4.1-0",
+            "fonts-noto-cjk",
+            "gstreamer1.0-libav",
+            "python3",
+            "hello"
+        ]
+    );
+    assert!(dist::depends_packages("").is_empty());
+}

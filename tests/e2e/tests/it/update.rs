@@ -3,8 +3,11 @@
 //! Needs what `cargo xtask test` prepares: two builds of the desktop package
 //! (`YYT_UPDATE_DEB_OLD`, `YYT_UPDATE_DEB_NEW`) carrying the public key of a
 //! throwaway signing key (`YYT_UPDATE_KEY`, its public half in
-//! `YYT_UPDATE_PUBKEY_FILE`), and `YYT_PROVINCE_BINARY`. It installs the old
-//! package system-wide and removes it at the end.
+//! `YYT_UPDATE_PUBKEY_FILE`), N+1 declaring one Debian dependency more than N
+//! (`YYT_UPDATE_NEW_DEPENDENCY`), a package N+2 that declares one no source
+//! has (`YYT_UPDATE_DEB_UNAVAILABLE`), and `YYT_PROVINCE_BINARY`. It installs
+//! the old package system-wide and removes it, and the dependency apt brought
+//! for N+1, at the end.
 
 use base64::Engine;
 use e2e::{App, Result};
@@ -45,8 +48,12 @@ fn as_root(args: &[&str]) -> Command {
 }
 
 fn installed_version() -> Option<String> {
+    version_installed("yyt-desktop")
+}
+
+fn version_installed(package: &str) -> Option<String> {
     let out = Command::new("dpkg-query")
-        .args(["-W", "-f=${Status} ${Version}", "yyt-desktop"])
+        .args(["-W", "-f=${Status} ${Version}", package])
         .output()
         .ok()?;
     let text = String::from_utf8(out.stdout).ok()?;
@@ -162,14 +169,18 @@ impl Drop for Province {
     }
 }
 
-/// Removes the package this test installed, whatever happens.
-struct Uninstall;
+/// Removes the packages this test installed (the app, and the dependency apt brought), whatever happens.
+struct Uninstall {
+    dependency: String,
+}
 
 impl Drop for Uninstall {
     fn drop(&mut self) {
-        let _ = as_root(&["dpkg", "-r", "yyt-desktop"])
-            .stdout(Stdio::null())
-            .status();
+        for package in ["yyt-desktop", self.dependency.as_str()] {
+            let _ = as_root(&["dpkg", "-r", package])
+                .stdout(Stdio::null())
+                .status();
+        }
     }
 }
 
@@ -235,8 +246,19 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
         .port();
     let province = Province::start(&province_bin, &db, &releases, Some(&pubkey_file), port)?;
 
-    // Version N, installed from its package.
-    let _uninstall = Uninstall;
+    // Version N, installed from its package, on a PC without N+1's new dependency.
+    let dependency = env("YYT_UPDATE_NEW_DEPENDENCY")?;
+    let _uninstall = Uninstall {
+        dependency: dependency.clone(),
+    };
+    if version_installed(&dependency).is_some() {
+        as_root(&["dpkg", "-r", &dependency])
+            .stdout(Stdio::null())
+            .status()?;
+    }
+    if version_installed(&dependency).is_some() {
+        return Err(format!("{dependency} could not be removed before the journey").into());
+    }
     let status = as_root(&["dpkg", "-i", &old_deb])
         .stdout(Stdio::null())
         .status()?;
@@ -363,6 +385,50 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
         tokio::time::sleep(Duration::from_millis(300)).await;
     }
     app.screenshot("update-installed").await?;
+    // N+1 declares one dependency more than N: apt brought it from this PC's sources.
+    if version_installed(&dependency).is_none() {
+        return Err(format!("N+1 is installed but its new dependency {dependency} is not").into());
+    }
+
+    // N+2 declares a dependency no package source has: refused before
+    // anything changes, and N+1 runs on.
+    let unavailable_deb = env("YYT_UPDATE_DEB_UNAVAILABLE")?;
+    let next = version_of(&unavailable_deb)?;
+    let unavailable = std::fs::read(&unavailable_deb)?;
+    let unavailable_file = Path::new(&unavailable_deb)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default()
+        .to_owned();
+    let signature = sign(&key, &unavailable, &unavailable_file, &next)?;
+    province
+        .publish(&admin, &next, unavailable, signature)
+        .await?;
+    app.click("#sign-out").await?;
+    sign_in(&app, "1001", "demo-1001").await?;
+    app.wait_text("#update-version", &next).await?;
+    app.click("#update-install").await?;
+    app.wait_text("#update-banner .error", "软件源中找不到")
+        .await?;
+    app.screenshot("update-needs-packages").await?;
+    if installed_version().as_deref() != Some(new.as_str()) {
+        return Err(format!("{new} should still be installed after {next} was refused").into());
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let list = province.releases(&admin).await?;
+        let pcs = list
+            .as_array()
+            .and_then(|l| l.iter().find(|r| r["version"] == next.as_str()))
+            .map(|r| r["pcs"].clone());
+        if pcs.as_ref().is_some_and(|p| p["failed"] == 1) {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the province never heard {next} failed: {pcs:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 
     // A tampered release: the province is told not to check (as if its key
     // were lost), so only the app's own check stands between the file and the PC.
