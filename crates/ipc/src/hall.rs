@@ -305,7 +305,8 @@ pub struct TicketRow {
     /// `waiting`, `called`, `serving`, `done`, `no_show` or `expired`.
     pub state: String,
     pub counter: Option<CounterNo>,
-    /// The customer's score, when the service was rated (0 = the pad timed out).
+    /// The customer's score, when the service was rated (0 = not rated: the pad
+    /// timed out, or the counter finished its next service or the day closed first).
     pub score: Option<u8>,
 }
 

@@ -6,6 +6,7 @@ pub mod release;
 pub mod tasks;
 pub mod tidy;
 pub mod toolchain;
+pub mod windows;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

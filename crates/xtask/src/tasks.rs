@@ -202,6 +202,9 @@ fn test_steps(ctx: &Ctx, steps: &mut Steps) -> Result {
                 .env("YYT_REQUIRE_PG", "1"),
         )
     })?;
+    steps.step("the Windows build (cargo check)", || {
+        crate::windows::check(ctx)
+    })?;
     let app = ctx.app_binary(false);
     let mut update = Vec::new();
     steps.step("the desktop app, versions N and N+1", || {

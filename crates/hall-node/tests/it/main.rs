@@ -142,7 +142,9 @@ fn code(v: &Value) -> &str {
 
 mod edges;
 mod priority;
+mod ratings;
 mod supervisor;
+mod updates;
 
 #[tokio::test]
 async fn a_customer_goes_from_kiosk_to_counter_to_pad() {

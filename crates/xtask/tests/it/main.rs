@@ -1,7 +1,8 @@
-//! xtask's tests: tidy (the real workspace obeys its rules, and the rules do catch violations), installers and release signing.
+//! xtask's tests: tidy (the real workspace obeys its rules, and the rules do catch violations), installers, the services' units and release signing.
 
 mod dist;
 mod release;
+mod units;
 
 use serde_json::json;
 use xtask::tidy;
