@@ -18,9 +18,11 @@ use ipc::{
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Where the app finds a hall node on the LAN (otherwise it hosts one).
@@ -41,6 +43,9 @@ const REPORTS_FILE: &str = "update-reports.json";
 /// Receives every live event of the hall while someone is signed in.
 pub type Notify = Arc<dyn Fn(WireEvent) + Send + Sync>;
 
+/// The rest of a hosted hall node's start (see [`Desk::open_in_background`]).
+pub type Starting = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
+
 struct Signed {
     view: SessionView,
     token: String,
@@ -50,7 +55,8 @@ struct Signed {
 pub struct Desk {
     base: String,
     http: reqwest::Client,
-    _hosted: Option<hall_node::Running>,
+    /// The hall node this PC hosts, once it has started (kept for the life of the desk).
+    _hosted: Arc<OnceLock<hall_node::Running>>,
     session: Mutex<Option<Signed>>,
     notify: Notify,
     /// Update reports waiting for a signed-in session to carry them to the hall.
@@ -76,17 +82,34 @@ fn unavailable(e: impl std::fmt::Display) -> ApiError {
 impl Desk {
     /// Connects to `YYT_HALL_URL`, or hosts the hall node with its data in `dir`.
     pub async fn open(dir: &Path, notify: Notify) -> Result<Self, String> {
+        let (desk, starting) = Self::open_in_background(dir, notify)?;
+        starting.await?;
+        Ok(desk)
+    }
+
+    /// Like [`Desk::open`], but returns as soon as a hosted hall node's port
+    /// is bound, with the rest of its start to run (opening and migrating its
+    /// database, seeding a demo hall, replaying the day): the app's window
+    /// loads meanwhile, and calls made before the node serves wait in the
+    /// port's backlog.
+    pub fn open_in_background(dir: &Path, notify: Notify) -> Result<(Self, Starting), String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         if let Ok(url) = std::env::var(HALL_URL_ENV) {
-            return Ok(Self::connect(&url, notify).keeping_reports_in(dir));
+            let desk = Self::connect(&url, notify).keeping_reports_in(dir);
+            return Ok((desk, Box::pin(async { Ok(()) })));
         }
         let listen: SocketAddr = std::env::var(HALL_LISTEN_ENV)
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or_else(|| "127.0.0.1:7400".parse().expect("valid default"));
-        let opts = |listen| hall_node::Options {
+        let listener = std::net::TcpListener::bind(listen)
+            // Another app instance has the port: any free one will do.
+            .or_else(|_| std::net::TcpListener::bind("127.0.0.1:0"))
+            .map_err(|e| format!("{listen}: {e}"))?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let opts = hall_node::Options {
             db: dir.join("hall.db"),
-            listen,
+            listen: addr,
             utc_offset_minutes: hall_node::clock::CST_OFFSET_MINUTES,
             demo: true,
             queue: queue::QueueConfig::demo(),
@@ -98,29 +121,31 @@ impl Desk {
                 _ => None,
             },
         };
-        let running = match hall_node::start(opts(listen)).await {
-            Ok(r) => r,
-            // Another app instance has the port: any free one will do.
-            Err(_) => hall_node::start(opts("127.0.0.1:0".parse().expect("valid")))
+        let hosted = Arc::new(OnceLock::new());
+        let desk =
+            Self::remote(format!("http://{addr}"), hosted.clone(), notify).keeping_reports_in(dir);
+        let addr_file = dir.join(HALL_ADDR_FILE);
+        let starting = async move {
+            let running = hall_node::start_on(opts, listener)
                 .await
-                .map_err(|e| e.to_string())?,
-        };
-        let _ = std::fs::write(dir.join(HALL_ADDR_FILE), running.addr.to_string());
-        if let Some(speed) = std::env::var(DEMO_SIM_ENV)
-            .ok()
-            .and_then(|s| s.parse::<f64>().ok())
-        {
-            // The task runs for the life of the app.
-            if let Err(e) =
-                hall_node::sim::run_demo(&running, speed.clamp(1.0, 1000.0), now_ms() as u64).await
+                .map_err(|e| e.to_string())?;
+            let _ = std::fs::write(addr_file, running.addr.to_string());
+            if let Some(speed) = std::env::var(DEMO_SIM_ENV)
+                .ok()
+                .and_then(|s| s.parse::<f64>().ok())
             {
-                eprintln!("the demo simulation cannot start: {e}");
+                // The task runs for the life of the app.
+                if let Err(e) =
+                    hall_node::sim::run_demo(&running, speed.clamp(1.0, 1000.0), now_ms() as u64)
+                        .await
+                {
+                    eprintln!("the demo simulation cannot start: {e}");
+                }
             }
-        }
-        Ok(
-            Self::remote(format!("http://{}", running.addr), Some(running), notify)
-                .keeping_reports_in(dir),
-        )
+            let _ = hosted.set(running);
+            Ok(())
+        };
+        Ok((desk, Box::pin(starting)))
     }
 
     /// Keeps undelivered update reports in `dir`, and takes back those a previous run left.
@@ -152,10 +177,10 @@ impl Desk {
 
     /// A desk working against the hall node at `url` (e.g. `http://10.1.2.3:7400`).
     pub fn connect(url: &str, notify: Notify) -> Self {
-        Self::remote(url.trim_end_matches('/').to_owned(), None, notify)
+        Self::remote(url.trim_end_matches('/').to_owned(), Arc::default(), notify)
     }
 
-    fn remote(base: String, hosted: Option<hall_node::Running>, notify: Notify) -> Self {
+    fn remote(base: String, hosted: Arc<OnceLock<hall_node::Running>>, notify: Notify) -> Self {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()

@@ -12,6 +12,15 @@ mod update;
 mod workbench;
 
 fn main() {
+    mark("yyt-ui-started");
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(app::App);
+    mark("yyt-ui-mounted");
+}
+
+/// A named moment on the page's clock, for the startup benchmark.
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }

@@ -66,7 +66,9 @@ impl Driver {
         clock: Clock,
         node: String,
     ) -> Result<Self, HallError> {
-        let queue = recover(&store, &config.borrow().clone(), &clock).await?;
+        // Cloned first: a borrow held across the await would make this future not `Send`.
+        let initial = config.borrow().clone();
+        let queue = recover(&store, &initial, &clock).await?;
         let hlc = match store.outbox_head().await? {
             Some((_, last)) => {
                 let last: sync_proto::Hlc =

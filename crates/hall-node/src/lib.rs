@@ -99,6 +99,23 @@ impl Running {
 const DEMO_DEVICES: &str = "demo_device_tokens";
 
 pub async fn start(opts: Options) -> Result<Running, HallError> {
+    start_with(opts, None).await
+}
+
+/// Starts the node on a port the caller has bound already (`opts.listen` is
+/// not used): its address is known before the node is ready, and requests
+/// that come earlier wait in the port's backlog until it serves.
+pub async fn start_on(
+    opts: Options,
+    listener: std::net::TcpListener,
+) -> Result<Running, HallError> {
+    start_with(opts, Some(listener)).await
+}
+
+async fn start_with(
+    opts: Options,
+    bound: Option<std::net::TcpListener>,
+) -> Result<Running, HallError> {
     let store = Store::open(&opts.db).await?;
     if opts.demo {
         store.seed_demo_if_empty().await?;
@@ -128,9 +145,13 @@ pub async fn start(opts: Options) -> Result<Running, HallError> {
         format!("hall:{}", hall.code),
     )
     .await?;
-    let listener = tokio::net::TcpListener::bind(opts.listen)
-        .await
-        .map_err(HallError::internal)?;
+    let listener = match bound {
+        Some(listener) => listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::TcpListener::from_std(listener)),
+        None => tokio::net::TcpListener::bind(opts.listen).await,
+    }
+    .map_err(HallError::internal)?;
     let addr = listener.local_addr().map_err(HallError::internal)?;
     let state = AppState {
         store: store.clone(),

@@ -3,6 +3,12 @@
 //! Only `cargo check` (no link): rustup's target and Debian's MinGW compiler
 //! are enough, and both come from the registries. A Windows installer is not
 //! built here (see installers/README.md).
+//!
+//! `custom-protocol` embeds `ui/dist`: `tauri::generate_context!` refuses to
+//! compile when that folder is missing ("The `frontendDist` configuration is
+//! set to `../ui/dist` but this path doesn't exist"), so the check runs after
+//! the test command's UI build. The host's build artifacts are not disturbed:
+//! the target's go to `<target>/x86_64-pc-windows-gnu`.
 
 use crate::tasks::{Ctx, APP_FEATURES};
 use crate::{output, run, Result};
@@ -23,6 +29,9 @@ pub(crate) fn check(ctx: &Ctx) -> Result {
             Command::new("rustup").args(["target", "add", TARGET]),
         )?;
     }
+    if !ctx.root.join("ui/dist").is_dir() {
+        return crate::fail("the Windows check embeds the UI: build it first (trunk build in ui/)");
+    }
     run(
         "cargo check for Windows",
         &mut ctx.cargo(&[
@@ -39,4 +48,11 @@ pub(crate) fn check(ctx: &Ctx) -> Result {
             APP_FEATURES,
         ]),
     )
+    .map_err(|crate::Fail(e)| {
+        crate::Fail(format!(
+            "{e}: the suite does not compile for Windows ({TARGET}); look above for code that \
+             exists on Unix only (std::os::unix, tokio::signal::unix, libc) and give it a \
+             #[cfg(unix)] with a Windows alternative"
+        ))
+    })
 }

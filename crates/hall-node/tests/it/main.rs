@@ -57,7 +57,12 @@ impl Node {
         Node {
             running,
             base,
-            http: Client::new(),
+            // A new connection per request: a refusal may close its connection
+            // before reading the body, and a pooled one could then be reused stale.
+            http: Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("an HTTP client"),
             kiosk,
             display,
             pads,

@@ -235,7 +235,9 @@ async fn every_route_refuses_bad_input_in_the_province_shape() {
     let mut child = province(&db, port);
     let p = Province {
         base: format!("http://127.0.0.1:{port}"),
-        http: Client::new(),
+        // A new connection per request: a refusal may close its connection
+        // before reading the body, and a pooled one could then be reused stale.
+        http: Client::builder().pool_max_idle_per_host(0).build().unwrap(),
         hall,
         maintainer,
     };
