@@ -22,6 +22,19 @@ use tokio::sync::Mutex;
 pub const PUBKEY: Option<&str> = option_env!("YYT_UPDATE_PUBKEY");
 /// How often to ask the hall.
 const EVERY: Duration = Duration::from_secs(30 * 60);
+/// After a check that failed (the hall busy fetching, the province away),
+/// the first retry; each failure in a row doubles it, up to [`EVERY`].
+const RETRY: Duration = Duration::from_secs(60);
+
+/// How long to wait before the next check, after `failures` failed checks in a row.
+fn next_check(failures: u32) -> Duration {
+    if failures == 0 {
+        return EVERY;
+    }
+    RETRY
+        .saturating_mul(1 << failures.min(16).saturating_sub(1))
+        .min(EVERY)
+}
 /// Left behind by an install, read on the next start to report how it went.
 const MARKER: &str = "update-installing.json";
 
@@ -113,11 +126,16 @@ pub fn start(app: AppHandle) {
         let _ = std::fs::remove_file(&marker);
     }
     tauri::async_runtime::spawn(async move {
+        let mut failures = 0;
         loop {
-            if let Err(e) = check(&app).await {
-                eprintln!("update check: {e}");
+            match check(&app).await {
+                Ok(_) => failures = 0,
+                Err(e) => {
+                    failures += 1;
+                    eprintln!("update check: {e}");
+                }
             }
-            tokio::time::sleep(EVERY).await;
+            tokio::time::sleep(next_check(failures)).await;
         }
     });
 }
@@ -235,4 +253,20 @@ async fn download_and_install(update: &Update) -> Result<(), (ErrorCode, String)
     })
     .await
     .map_err(|e| failed(&e))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_check_is_retried_soon_then_less_often() {
+        let minutes = |f| next_check(f).as_secs() / 60;
+        assert_eq!(minutes(0), 30);
+        assert_eq!(
+            (1..=7).map(minutes).collect::<Vec<_>>(),
+            [1, 2, 4, 8, 16, 30, 30]
+        );
+        assert_eq!(next_check(u32::MAX), EVERY);
+    }
 }

@@ -16,7 +16,7 @@ extern "C" {
 
 /// Calls `on_event` for every live event of the hall, for the life of the page.
 pub fn listen_hall_events(on_event: impl Fn() + 'static) {
-    listen(ipc::cmd::HALL_EVENT, on_event);
+    listen(ipc::cmd::HALL_EVENT, on_event, || {});
 }
 
 /// Calls `on_event` with each live event of the hall that this version understands, for the life of the page.
@@ -37,15 +37,23 @@ pub fn listen_hall_wire(on_event: impl Fn(ipc::hall::WireEvent) + 'static) {
     handler.forget();
 }
 
-/// Calls `on_event` each time the backend emits `event`, for the life of the page.
-pub fn listen(event: &str, on_event: impl Fn() + 'static) {
+/// Calls `on_event` each time the backend emits `event`, for the life of the
+/// page, and `registered` once the backend knows of the listener (events
+/// emitted before then are not delivered).
+pub fn listen(event: &str, on_event: impl Fn() + 'static, registered: impl FnOnce() + 'static) {
     if !has_backend() {
         return;
     }
     let handler = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| on_event());
-    let _ = tauri_listen(event, handler.as_ref().unchecked_ref());
+    let promise = tauri_listen(event, handler.as_ref().unchecked_ref());
     // The listener lives as long as the page; so does its closure.
     handler.forget();
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(p) = promise {
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
+        registered();
+    });
 }
 
 /// Calls `cmd` with its single argument `req`.

@@ -13,25 +13,53 @@ enum Step {
     Failed(ApiError),
 }
 
+/// The offer and where installing it stands: page-long state, so an offer
+/// announced while nobody is signed in (or between two sign-ins) is not lost.
+#[derive(Clone, Copy)]
+pub struct UpdateState {
+    offer: RwSignal<Option<UpdateInfo>>,
+    step: RwSignal<Step>,
+    hidden: RwSignal<bool>,
+}
+
+impl UpdateState {
+    /// Listens for the backend's announcements for the life of the page, and
+    /// asks what is waiting once the listener is in place (an announcement
+    /// made before that is in the answer).
+    pub fn provide() {
+        let state = Self {
+            offer: RwSignal::new(None),
+            step: RwSignal::new(Step::Offered),
+            hidden: RwSignal::new(false),
+        };
+        provide_context(state);
+        listen(cmd::UPDATE_EVENT, move || state.refresh(), move || state.refresh());
+    }
+
+    fn refresh(self) {
+        spawn_local(async move {
+            if let Ok(found) = call0::<Option<UpdateInfo>>(cmd::UPDATE_STATUS).await {
+                if found != self.offer.get_untracked() {
+                    self.hidden.set(false);
+                    self.step.set(Step::Offered);
+                }
+                self.offer.set(found);
+            }
+        });
+    }
+}
+
 #[component]
 pub fn UpdateBanner() -> impl IntoView {
     let i18n = use_i18n();
-    let offer = RwSignal::new(None::<UpdateInfo>);
-    let step = RwSignal::new(Step::Offered);
-    let hidden = RwSignal::new(false);
-    let refresh = move || {
-        spawn_local(async move {
-            if let Ok(found) = call0::<Option<UpdateInfo>>(cmd::UPDATE_STATUS).await {
-                if found != offer.get_untracked() {
-                    hidden.set(false);
-                    step.set(Step::Offered);
-                }
-                offer.set(found);
-            }
-        });
-    };
-    refresh();
-    listen(cmd::UPDATE_EVENT, refresh);
+    let state = expect_context::<UpdateState>();
+    let UpdateState {
+        offer,
+        step,
+        hidden,
+    } = state;
+    // What is waiting may have changed while nobody was signed in.
+    state.refresh();
 
     let install = move || {
         if offer.get_untracked().is_none() || step.get_untracked() == Step::Installing {
