@@ -7,9 +7,10 @@
 //! sign-offs are records of their own (kind `counter_event`).
 
 use queue::{Event, HallQueue, TicketId, TicketState};
-use serde_json::{json, Value};
+use serde::Serialize;
 use store::hall::OutboxRow;
-use sync_proto::HlcClock;
+use sync_proto::changes::{CounterEvent, CounterEventKind, TicketChange};
+use sync_proto::{ChangeKind, HlcClock};
 
 /// Changes of `events`, taken right after the command that caused them, stamped by `clock`.
 pub fn of_events(
@@ -21,13 +22,24 @@ pub fn of_events(
     let mut out = Vec::new();
     let ticket = |id: TicketId, out: &mut Vec<OutboxRow>, clock: &mut HlcClock| {
         if let Some(t) = queue.ticket(id) {
-            out.push(row(
+            let change = TicketChange {
+                day: i64::from(queue.day()),
+                ticket: t,
+            };
+            out.extend(row(
                 clock.tick(now),
-                "ticket",
+                ChangeKind::Ticket,
                 id.0.to_string(),
-                json!({ "day": queue.day(), "ticket": t }),
+                &change,
             ));
         }
+    };
+    let counter = |counter: &queue::CounterNo, event| CounterEvent {
+        counter: counter.get(),
+        event,
+        staff: None,
+        reason: None,
+        at: now,
     };
     for e in events {
         match e {
@@ -39,25 +51,31 @@ pub fn of_events(
             | Event::Finished { ticket: id, .. }
             | Event::Rated { ticket: id, .. }
             | Event::RatingMissed { ticket: id, .. } => ticket(*id, &mut out, clock),
-            Event::CounterOpened { counter, staff } => out.push(counter_event(
+            Event::CounterOpened { counter: c, staff } => out.extend(counter_event(
                 clock,
                 now,
-                json!({ "counter": counter, "event": "opened", "staff": staff, "at": now }),
+                CounterEvent {
+                    staff: Some(staff.as_str().to_owned()),
+                    ..counter(c, CounterEventKind::Opened)
+                },
             )),
-            Event::CounterPaused { counter, reason } => out.push(counter_event(
+            Event::CounterPaused { counter: c, reason } => out.extend(counter_event(
                 clock,
                 now,
-                json!({ "counter": counter, "event": "paused", "reason": reason, "at": now }),
+                CounterEvent {
+                    reason: Some(reason.clone()),
+                    ..counter(c, CounterEventKind::Paused)
+                },
             )),
-            Event::CounterResumed { counter } => out.push(counter_event(
+            Event::CounterResumed { counter: c } => out.extend(counter_event(
                 clock,
                 now,
-                json!({ "counter": counter, "event": "resumed", "at": now }),
+                counter(c, CounterEventKind::Resumed),
             )),
-            Event::CounterClosed { counter } => out.push(counter_event(
+            Event::CounterClosed { counter: c } => out.extend(counter_event(
                 clock,
                 now,
-                json!({ "counter": counter, "event": "closed", "at": now }),
+                counter(c, CounterEventKind::Closed),
             )),
             Event::DayClosed { .. } => {
                 let expired: Vec<TicketId> = queue
@@ -75,19 +93,32 @@ pub fn of_events(
     out
 }
 
-fn counter_event(clock: &mut HlcClock, now: i64, body: Value) -> OutboxRow {
+fn counter_event(clock: &mut HlcClock, now: i64, event: CounterEvent) -> Option<OutboxRow> {
     let hlc = clock.tick(now);
     // The timestamp is unique per event on this node: it makes the key.
-    let key = format!("{}-{}-{}", body["counter"], hlc.wall_ms, hlc.counter);
-    row(hlc, "counter_event", key, body)
+    let key = format!("{}-{}-{}", event.counter, hlc.wall_ms, hlc.counter);
+    row(hlc, ChangeKind::CounterEvent, key, &event)
 }
 
-fn row(hlc: sync_proto::Hlc, kind: &str, key: String, body: Value) -> OutboxRow {
-    OutboxRow {
-        seq: 0,
-        hlc: serde_json::to_string(&hlc).unwrap_or_default(),
-        kind: kind.to_owned(),
-        key,
-        body: body.to_string(),
+/// The outbox row of a change; `None` (logged) if it cannot be written out.
+fn row(
+    hlc: sync_proto::Hlc,
+    kind: ChangeKind,
+    key: String,
+    body: &impl Serialize,
+) -> Option<OutboxRow> {
+    let texts = serde_json::to_string(&hlc).and_then(|hlc| Ok((hlc, serde_json::to_string(body)?)));
+    match texts {
+        Ok((hlc, body)) => Some(OutboxRow {
+            seq: 0,
+            hlc,
+            kind: kind.as_str().to_owned(),
+            key,
+            body,
+        }),
+        Err(e) => {
+            tracing::error!(%kind, %key, error = %e, "a change cannot be written out");
+            None
+        }
     }
 }

@@ -100,15 +100,21 @@ pub struct CounterSetup {
     pub skills: Vec<String>,
 }
 
-/// A hall's set-up's plain values (key: the hall code).
+/// A hall's set-up's plain values (key: the hall code). The province writes
+/// every field; a reader falls back on its own defaults for one that is absent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HallSetup {
+    #[serde(default)]
     pub name: String,
+    #[serde(default)]
     pub counters: Vec<CounterSetup>,
     /// `priority_then_longest_wait` or `preferred_business_first`.
-    pub strategy: String,
-    pub overflow: bool,
-    pub recall_limit: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overflow: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall_limit: Option<u32>,
 }
 
 /// The plain values of a record as fields to stamp (a struct above, written out).

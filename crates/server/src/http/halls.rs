@@ -119,9 +119,9 @@ async fn put_setup(
                 skills: c.skills,
             })
             .collect(),
-        strategy: req.strategy,
-        overflow: req.overflow,
-        recall_limit: req.recall_limit,
+        strategy: Some(req.strategy),
+        overflow: Some(req.overflow),
+        recall_limit: Some(req.recall_limit),
     };
     let changed = owned::put(&s, OwnedKind::Hall, &code, &code, values_of(&setup)).await?;
     Ok(Json(Saved { changed }))

@@ -29,7 +29,10 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(catalogue::router())
         .merge(releases::router());
-    edges(routes).layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
+    edges(routes)
+        .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
+        // A span per request, so every line logged while answering it names the request.
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 /// A body parsed as the call's input; 400 `bad_body` when it does not.
