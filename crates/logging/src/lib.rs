@@ -49,7 +49,7 @@ pub fn init(component: &str) {
             .try_init(),
     };
     if installed.is_ok() {
-        tracing::info!(component, version = env!("CARGO_PKG_VERSION"), "logging");
+        tracing::info!(component, version = env!("CARGO_PKG_VERSION"), "started");
     }
 }
 

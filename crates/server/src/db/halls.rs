@@ -78,29 +78,30 @@ mod tests {
 
     #[tokio::test]
     async fn halls_list_with_their_channel_pulls_and_tickets() {
-        let (pool, _dir) = test::pool().await;
-        tokens::add_hall(&pool, "H0202", "城西").await.unwrap();
-        tokens::add_hall(&pool, "H0101", "城东").await.unwrap();
-        assert_eq!(name(&pool, "H0101").await.unwrap().as_deref(), Some("城东"));
-        assert_eq!(name(&pool, "H9999").await.unwrap(), None);
-        assert_eq!(channel(&pool, "H0101").await.unwrap(), "all");
-        assert!(set_channel(&pool, "H0101", "pilot").await.unwrap());
-        assert!(!set_channel(&pool, "H9999", "pilot").await.unwrap());
-        assert_eq!(channel(&pool, "H0101").await.unwrap(), "pilot");
-        let listed: Vec<String> = all(&pool)
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|h| h.code)
-            .collect();
-        assert_eq!(listed, ["H0101", "H0202"]);
-        sync::note_pull(&pool, "hall:H0101", "H0101", 3, 1)
-            .await
-            .unwrap();
-        sync::note_pull(&pool, "hall:H0101/pc", "H0101", 7, 1)
-            .await
-            .unwrap();
-        assert_eq!(pulled(&pool).await.unwrap().get("H0101"), Some(&7));
-        assert!(tickets(&pool).await.unwrap().is_empty());
+        for (pool, _dir) in test::pools().await {
+            tokens::add_hall(&pool, "H0202", "城西").await.unwrap();
+            tokens::add_hall(&pool, "H0101", "城东").await.unwrap();
+            assert_eq!(name(&pool, "H0101").await.unwrap().as_deref(), Some("城东"));
+            assert_eq!(name(&pool, "H9999").await.unwrap(), None);
+            assert_eq!(channel(&pool, "H0101").await.unwrap(), "all");
+            assert!(set_channel(&pool, "H0101", "pilot").await.unwrap());
+            assert!(!set_channel(&pool, "H9999", "pilot").await.unwrap());
+            assert_eq!(channel(&pool, "H0101").await.unwrap(), "pilot");
+            let listed: Vec<String> = all(&pool)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|h| h.code)
+                .collect();
+            assert_eq!(listed, ["H0101", "H0202"]);
+            sync::note_pull(&pool, "hall:H0101", "H0101", 3, 1)
+                .await
+                .unwrap();
+            sync::note_pull(&pool, "hall:H0101/pc", "H0101", 7, 1)
+                .await
+                .unwrap();
+            assert_eq!(pulled(&pool).await.unwrap().get("H0101"), Some(&7));
+            assert!(tickets(&pool).await.unwrap().is_empty());
+        }
     }
 }

@@ -81,11 +81,23 @@ pub async fn ticket_count(pool: &AnyPool, hall: &str) -> Result<i64, sqlx::Error
 
 #[cfg(test)]
 pub(crate) mod test {
-    //! A fresh, migrated SQLite database per test.
+    //! Fresh, migrated databases per test: SQLite, and PostgreSQL when the
+    //! test command started one (`YYT_TEST_PG_URL`, as `cargo xtask test` sets).
 
-    pub async fn pool() -> (sqlx::AnyPool, tempfile::TempDir) {
+    pub async fn pools() -> Vec<(sqlx::AnyPool, tempfile::TempDir)> {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
-        (super::connect(&url).await.unwrap(), dir)
+        let mut out = vec![(super::connect(&url).await.unwrap(), dir)];
+        if let Ok(admin) = std::env::var("YYT_TEST_PG_URL") {
+            static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let name = format!("db_unit_{}_{}_{n}", std::process::id(), crate::now_ms());
+            let url = super::create_database(&admin, &name).await.unwrap();
+            out.push((
+                super::connect(&url).await.unwrap(),
+                tempfile::tempdir().unwrap(),
+            ));
+        }
+        out
     }
 }

@@ -142,48 +142,49 @@ mod tests {
 
     #[tokio::test]
     async fn every_change_takes_the_next_cursor_and_pages_follow_scope() {
-        let (pool, _dir) = test::pool().await;
-        let mut tx = pool.begin().await.unwrap();
-        assert!(merge_in(&mut tx, "business", "A", "*", &fields("缴费", 5))
-            .await
-            .unwrap());
-        assert!(
-            !merge_in(&mut tx, "business", "A", "*", &fields("缴费", 5))
+        for (pool, _dir) in test::pools().await {
+            let mut tx = pool.begin().await.unwrap();
+            assert!(merge_in(&mut tx, "business", "A", "*", &fields("缴费", 5))
                 .await
-                .unwrap(),
-            "unchanged"
-        );
-        assert!(
-            !merge_in(&mut tx, "business", "A", "*", &fields("旧", 4))
+                .unwrap());
+            assert!(
+                !merge_in(&mut tx, "business", "A", "*", &fields("缴费", 5))
+                    .await
+                    .unwrap(),
+                "unchanged"
+            );
+            assert!(
+                !merge_in(&mut tx, "business", "A", "*", &fields("旧", 4))
+                    .await
+                    .unwrap(),
+                "older"
+            );
+            assert!(
+                merge_in(&mut tx, "hall", "H0101", "H0101", &fields("城东", 6))
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                merge_in(&mut tx, "hall", "H0202", "H0202", &fields("城西", 7))
+                    .await
+                    .unwrap()
+            );
+            assert!(merge_in(&mut tx, "business", "A", "*", &fields("电费", 8))
                 .await
-                .unwrap(),
-            "older"
-        );
-        assert!(
-            merge_in(&mut tx, "hall", "H0101", "H0101", &fields("城东", 6))
-                .await
-                .unwrap()
-        );
-        assert!(
-            merge_in(&mut tx, "hall", "H0202", "H0202", &fields("城西", 7))
-                .await
-                .unwrap()
-        );
-        assert!(merge_in(&mut tx, "business", "A", "*", &fields("电费", 8))
-            .await
-            .unwrap());
-        let (scope, stored) = load(&mut tx, "business", "A").await.unwrap().unwrap();
-        assert_eq!((scope.as_str(), stored), ("*", fields("电费", 8)));
-        assert_eq!(load(&mut tx, "business", "B").await.unwrap(), None);
-        tx.commit().await.unwrap();
+                .unwrap());
+            let (scope, stored) = load(&mut tx, "business", "A").await.unwrap().unwrap();
+            assert_eq!((scope.as_str(), stored), ("*", fields("电费", 8)));
+            assert_eq!(load(&mut tx, "business", "B").await.unwrap(), None);
+            tx.commit().await.unwrap();
 
-        assert_eq!(head(&pool).await.unwrap(), 4);
-        let (records, read) = page(&pool, 0, "H0101", 500).await.unwrap();
-        let at: Vec<(u64, &str)> = records.iter().map(|r| (r.cursor, r.key.as_str())).collect();
-        assert_eq!((at, read), (vec![(2, "H0101"), (4, "A")], 2));
-        let (records, _) = page(&pool, 2, "H0101", 1).await.unwrap();
-        assert_eq!(records[0].cursor, 4);
-        assert_eq!(records[0].check(), Ok(()));
-        assert_eq!(keys(&pool, "business").await.unwrap(), ["A"]);
+            assert_eq!(head(&pool).await.unwrap(), 4);
+            let (records, read) = page(&pool, 0, "H0101", 500).await.unwrap();
+            let at: Vec<(u64, &str)> = records.iter().map(|r| (r.cursor, r.key.as_str())).collect();
+            assert_eq!((at, read), (vec![(2, "H0101"), (4, "A")], 2));
+            let (records, _) = page(&pool, 2, "H0101", 1).await.unwrap();
+            assert_eq!(records[0].cursor, 4);
+            assert_eq!(records[0].check(), Ok(()));
+            assert_eq!(keys(&pool, "business").await.unwrap(), ["A"]);
+        }
     }
 }

@@ -216,95 +216,96 @@ mod tests {
 
     #[tokio::test]
     async fn a_release_is_announced_given_artifacts_rolled_out_and_withdrawn() {
-        let (pool, _dir) = test::pool().await;
-        insert(&pool, "1.1.0", "说明", "all", 10, 5).await.unwrap();
-        assert!(insert(&pool, "1.1.0", "again", "all", 10, 5).await.is_err());
-        assert_eq!(
-            state(&pool, "1.1.0").await.unwrap().as_deref(),
-            Some("paused")
-        );
-        let a = Artifact {
-            target: "linux-x86_64-deb".into(),
-            file_name: "a.deb".into(),
-            sha256: "ab".repeat(32),
-            size: 5,
-            signature: "sig".into(),
-        };
-        put_artifact(&pool, "1.1.0", &a).await.unwrap();
-        put_artifact(
-            &pool,
-            "1.1.0",
-            &Artifact {
-                size: 6,
-                ..a.clone()
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(artifacts(&pool, "1.1.0").await.unwrap()[0].size, 6);
-        let mut tx = pool.begin().await.unwrap();
-        assert_eq!(artifact_count(&mut tx, "1.1.0").await.unwrap(), 1);
-        set_rollout(
-            &mut tx,
-            "1.1.0",
-            Rollout {
-                percent: Some(50),
-                channel: Some("pilot"),
-                state: Some("active"),
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(
-            state_in(&mut tx, "1.1.0").await.unwrap().as_deref(),
-            Some("active")
-        );
-        tx.commit().await.unwrap();
-        let r = one(&pool, "1.1.0").await.unwrap().unwrap();
-        assert_eq!((r.percent, r.channel.as_str()), (50, "pilot"));
-        assert_eq!(
-            with_target(&pool, "linux-x86_64-deb").await.unwrap(),
-            vec![r]
-        );
-        assert!(with_target(&pool, "windows").await.unwrap().is_empty());
-        assert_eq!(
-            artifact(&pool, "1.1.0", "linux-x86_64-deb")
-                .await
-                .unwrap()
-                .map(|a| a.size),
-            Some(6)
-        );
-        assert_eq!(
-            downloadable(&pool, "1.1.0", "linux-x86_64-deb")
-                .await
-                .unwrap(),
-            Some("ab".repeat(32))
-        );
-        let mut tx = pool.begin().await.unwrap();
-        set_rollout(
-            &mut tx,
-            "1.1.0",
-            Rollout {
-                state: Some("withdrawn"),
-                ..Rollout::default()
-            },
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
-        assert_eq!(
-            downloadable(&pool, "1.1.0", "linux-x86_64-deb")
-                .await
-                .unwrap(),
-            None
-        );
-        assert!(pc_states(&pool, "1.1.0").await.unwrap().is_empty());
-        assert_eq!(all(&pool).await.unwrap().len(), 1);
+        for (pool, _dir) in test::pools().await {
+            insert(&pool, "1.1.0", "说明", "all", 10, 5).await.unwrap();
+            assert!(insert(&pool, "1.1.0", "again", "all", 10, 5).await.is_err());
+            assert_eq!(
+                state(&pool, "1.1.0").await.unwrap().as_deref(),
+                Some("paused")
+            );
+            let a = Artifact {
+                target: "linux-x86_64-deb".into(),
+                file_name: "a.deb".into(),
+                sha256: "ab".repeat(32),
+                size: 5,
+                signature: "sig".into(),
+            };
+            put_artifact(&pool, "1.1.0", &a).await.unwrap();
+            put_artifact(
+                &pool,
+                "1.1.0",
+                &Artifact {
+                    size: 6,
+                    ..a.clone()
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(artifacts(&pool, "1.1.0").await.unwrap()[0].size, 6);
+            let mut tx = pool.begin().await.unwrap();
+            assert_eq!(artifact_count(&mut tx, "1.1.0").await.unwrap(), 1);
+            set_rollout(
+                &mut tx,
+                "1.1.0",
+                Rollout {
+                    percent: Some(50),
+                    channel: Some("pilot"),
+                    state: Some("active"),
+                },
+            )
+            .await
+            .unwrap();
+            assert_eq!(
+                state_in(&mut tx, "1.1.0").await.unwrap().as_deref(),
+                Some("active")
+            );
+            tx.commit().await.unwrap();
+            let r = one(&pool, "1.1.0").await.unwrap().unwrap();
+            assert_eq!((r.percent, r.channel.as_str()), (50, "pilot"));
+            assert_eq!(
+                with_target(&pool, "linux-x86_64-deb").await.unwrap(),
+                vec![r]
+            );
+            assert!(with_target(&pool, "windows").await.unwrap().is_empty());
+            assert_eq!(
+                artifact(&pool, "1.1.0", "linux-x86_64-deb")
+                    .await
+                    .unwrap()
+                    .map(|a| a.size),
+                Some(6)
+            );
+            assert_eq!(
+                downloadable(&pool, "1.1.0", "linux-x86_64-deb")
+                    .await
+                    .unwrap(),
+                Some("ab".repeat(32))
+            );
+            let mut tx = pool.begin().await.unwrap();
+            set_rollout(
+                &mut tx,
+                "1.1.0",
+                Rollout {
+                    state: Some("withdrawn"),
+                    ..Rollout::default()
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            assert_eq!(
+                downloadable(&pool, "1.1.0", "linux-x86_64-deb")
+                    .await
+                    .unwrap(),
+                None
+            );
+            assert!(pc_states(&pool, "1.1.0").await.unwrap().is_empty());
+            assert_eq!(all(&pool).await.unwrap().len(), 1);
 
-        insert(&pool, "1.2.0", "说明", "all", 10, 5).await.unwrap();
-        let mut tx = pool.begin().await.unwrap();
-        assert!(delete(&mut tx, "1.2.0").await.unwrap());
-        assert!(!delete(&mut tx, "1.2.0").await.unwrap());
-        tx.commit().await.unwrap();
+            insert(&pool, "1.2.0", "说明", "all", 10, 5).await.unwrap();
+            let mut tx = pool.begin().await.unwrap();
+            assert!(delete(&mut tx, "1.2.0").await.unwrap());
+            assert!(!delete(&mut tx, "1.2.0").await.unwrap());
+            tx.commit().await.unwrap();
+        }
     }
 }

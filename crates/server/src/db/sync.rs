@@ -231,116 +231,118 @@ mod tests {
 
     #[tokio::test]
     async fn a_mark_moves_only_from_where_it_was_read() {
-        let (pool, _dir) = test::pool().await;
-        tokens::add_hall(&pool, "H0101", "城东").await.unwrap();
-        let m = |through, head| NewMark {
-            origin: "hall:H0101",
-            hall: "H0101",
-            applied_through: through,
-            at_ms: 5,
-            applied: 2,
-            head,
-        };
-        let mut tx = pool.begin().await.unwrap();
-        assert!(claim_mark(&mut tx, None, &m(2, 9)).await.unwrap());
-        tx.commit().await.unwrap();
-        assert_eq!(
-            mark(&pool, "hall:H0101").await.unwrap(),
-            Some(("H0101".into(), 2))
-        );
-        let mut tx = pool.begin().await.unwrap();
-        assert!(
-            !claim_mark(&mut tx, None, &m(3, 9)).await.unwrap(),
-            "a second first mark"
-        );
-        assert!(
-            !claim_mark(&mut tx, Some(1), &m(3, 9)).await.unwrap(),
-            "a stale mark"
-        );
-        assert!(claim_mark(&mut tx, Some(2), &m(4, 9)).await.unwrap());
-        touch_hall(&mut tx, "H0101", 77).await.unwrap();
-        tx.commit().await.unwrap();
-        let rows = origins_of(&pool, "H0101").await.unwrap();
-        assert_eq!(
-            rows,
-            vec![OriginRow {
-                hall: "H0101".into(),
-                origin: "hall:H0101".into(),
-                applied_through: 4,
-                reported_head: 9,
-                last_at_ms: 5,
-                changes_applied: 4,
-            }]
-        );
-        assert_eq!(origins(&pool).await.unwrap(), rows);
-        assert!(origins_of(&pool, "H0202").await.unwrap().is_empty());
-        note_refusal(&pool, "H0101", "{}", 8).await.unwrap();
-        note_pull(&pool, "hall:H0101", "H0101", 3, 9).await.unwrap();
-        note_pull(&pool, "hall:H0101", "H0101", 4, 10)
-            .await
-            .unwrap();
-        let (contact, refusal): (Option<i64>, Option<String>) =
-            sqlx::query_as("SELECT last_contact_ms, last_refusal FROM hall")
-                .fetch_one(&pool)
+        for (pool, _dir) in test::pools().await {
+            tokens::add_hall(&pool, "H0101", "城东").await.unwrap();
+            let m = |through, head| NewMark {
+                origin: "hall:H0101",
+                hall: "H0101",
+                applied_through: through,
+                at_ms: 5,
+                applied: 2,
+                head,
+            };
+            let mut tx = pool.begin().await.unwrap();
+            assert!(claim_mark(&mut tx, None, &m(2, 9)).await.unwrap());
+            tx.commit().await.unwrap();
+            assert_eq!(
+                mark(&pool, "hall:H0101").await.unwrap(),
+                Some(("H0101".into(), 2))
+            );
+            let mut tx = pool.begin().await.unwrap();
+            assert!(
+                !claim_mark(&mut tx, None, &m(3, 9)).await.unwrap(),
+                "a second first mark"
+            );
+            assert!(
+                !claim_mark(&mut tx, Some(1), &m(3, 9)).await.unwrap(),
+                "a stale mark"
+            );
+            assert!(claim_mark(&mut tx, Some(2), &m(4, 9)).await.unwrap());
+            touch_hall(&mut tx, "H0101", 77).await.unwrap();
+            tx.commit().await.unwrap();
+            let rows = origins_of(&pool, "H0101").await.unwrap();
+            assert_eq!(
+                rows,
+                vec![OriginRow {
+                    hall: "H0101".into(),
+                    origin: "hall:H0101".into(),
+                    applied_through: 4,
+                    reported_head: 9,
+                    last_at_ms: 5,
+                    changes_applied: 4,
+                }]
+            );
+            assert_eq!(origins(&pool).await.unwrap(), rows);
+            assert!(origins_of(&pool, "H0202").await.unwrap().is_empty());
+            note_refusal(&pool, "H0101", "{}", 8).await.unwrap();
+            note_pull(&pool, "hall:H0101", "H0101", 3, 9).await.unwrap();
+            note_pull(&pool, "hall:H0101", "H0101", 4, 10)
                 .await
                 .unwrap();
-        assert_eq!((contact, refusal.as_deref()), (Some(77), Some("{}")));
+            let (contact, refusal): (Option<i64>, Option<String>) =
+                sqlx::query_as("SELECT last_contact_ms, last_refusal FROM hall")
+                    .fetch_one(&pool)
+                    .await
+                    .unwrap();
+            assert_eq!((contact, refusal.as_deref()), (Some(77), Some("{}")));
+        }
     }
 
     #[tokio::test]
     async fn a_ticket_keeps_its_latest_snapshot_and_an_event_its_first() {
-        let (pool, _dir) = test::pool().await;
-        tokens::add_hall(&pool, "H0101", "城东").await.unwrap();
-        let t = |hlc, state| TicketRow {
-            hall: "H0101",
-            id: 1,
-            hlc,
-            day: 3,
-            no: "A001",
-            business: "A",
-            state,
-            body: "{}",
-        };
-        let mut tx = pool.begin().await.unwrap();
-        put_ticket(&mut tx, &t("2", "called")).await.unwrap();
-        put_ticket(&mut tx, &t("1", "waiting")).await.unwrap();
-        put_counter_event(&mut tx, "H0101", "1-5-0", "1", "{\"a\":1}")
-            .await
-            .unwrap();
-        put_counter_event(&mut tx, "H0101", "1-5-0", "2", "{\"a\":2}")
-            .await
-            .unwrap();
-        let u = |state, at_ms| UpdateRow {
-            node: "hall:H0101/pc-1",
-            hall: "H0101",
-            current_version: "1.0.0",
-            offered: Some("1.1.0"),
-            state,
-            detail: None,
-            at_ms,
-        };
-        put_update_status(&mut tx, &u("installed", 9))
-            .await
-            .unwrap();
-        put_update_status(&mut tx, &u("downloading", 8))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
-        let state: String = sqlx::query_scalar("SELECT state FROM ticket")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(state, "called");
-        let body: String = sqlx::query_scalar("SELECT body FROM counter_event")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(body, "{\"a\":1}");
-        let state: String = sqlx::query_scalar("SELECT state FROM update_status")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(state, "installed");
-        assert_eq!(crate::db::ticket_count(&pool, "H0101").await.unwrap(), 1);
+        for (pool, _dir) in test::pools().await {
+            tokens::add_hall(&pool, "H0101", "城东").await.unwrap();
+            let t = |hlc, state| TicketRow {
+                hall: "H0101",
+                id: 1,
+                hlc,
+                day: 3,
+                no: "A001",
+                business: "A",
+                state,
+                body: "{}",
+            };
+            let mut tx = pool.begin().await.unwrap();
+            put_ticket(&mut tx, &t("2", "called")).await.unwrap();
+            put_ticket(&mut tx, &t("1", "waiting")).await.unwrap();
+            put_counter_event(&mut tx, "H0101", "1-5-0", "1", "{\"a\":1}")
+                .await
+                .unwrap();
+            put_counter_event(&mut tx, "H0101", "1-5-0", "2", "{\"a\":2}")
+                .await
+                .unwrap();
+            let u = |state, at_ms| UpdateRow {
+                node: "hall:H0101/pc-1",
+                hall: "H0101",
+                current_version: "1.0.0",
+                offered: Some("1.1.0"),
+                state,
+                detail: None,
+                at_ms,
+            };
+            put_update_status(&mut tx, &u("installed", 9))
+                .await
+                .unwrap();
+            put_update_status(&mut tx, &u("downloading", 8))
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            let state: String = sqlx::query_scalar("SELECT state FROM ticket")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(state, "called");
+            let body: String = sqlx::query_scalar("SELECT body FROM counter_event")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(body, "{\"a\":1}");
+            let state: String = sqlx::query_scalar("SELECT state FROM update_status")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(state, "installed");
+            assert_eq!(crate::db::ticket_count(&pool, "H0101").await.unwrap(), 1);
+        }
     }
 }

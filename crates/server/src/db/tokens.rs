@@ -59,26 +59,27 @@ mod tests {
 
     #[tokio::test]
     async fn tokens_name_their_hall_or_maintainer_and_are_kept_hashed() {
-        let (pool, _dir) = crate::db::test::pool().await;
-        let hall = add_hall(&pool, "H0101", "城东").await.unwrap();
-        let admin = add_maintainer(&pool, "运维").await.unwrap();
-        assert_eq!(hall.len(), 64);
-        assert_eq!(
-            hall_of(&pool, &hall).await.unwrap().as_deref(),
-            Some("H0101")
-        );
-        assert_eq!(hall_of(&pool, &admin).await.unwrap(), None);
-        assert_eq!(
-            maintainer_of(&pool, &admin).await.unwrap().as_deref(),
-            Some("运维")
-        );
-        assert_eq!(maintainer_of(&pool, &hall).await.unwrap(), None);
-        let stored: String = sqlx::query_scalar("SELECT token_sha256 FROM hall")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
-        assert_eq!(stored, token_hash(&hall));
-        assert_ne!(stored, hall);
-        assert!(add_hall(&pool, "H0101", "again").await.is_err());
+        for (pool, _dir) in crate::db::test::pools().await {
+            let hall = add_hall(&pool, "H0101", "城东").await.unwrap();
+            let admin = add_maintainer(&pool, "运维").await.unwrap();
+            assert_eq!(hall.len(), 64);
+            assert_eq!(
+                hall_of(&pool, &hall).await.unwrap().as_deref(),
+                Some("H0101")
+            );
+            assert_eq!(hall_of(&pool, &admin).await.unwrap(), None);
+            assert_eq!(
+                maintainer_of(&pool, &admin).await.unwrap().as_deref(),
+                Some("运维")
+            );
+            assert_eq!(maintainer_of(&pool, &hall).await.unwrap(), None);
+            let stored: String = sqlx::query_scalar("SELECT token_sha256 FROM hall")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(stored, token_hash(&hall));
+            assert_ne!(stored, hall);
+            assert!(add_hall(&pool, "H0101", "again").await.is_err());
+        }
     }
 }

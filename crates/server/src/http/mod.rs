@@ -32,7 +32,11 @@ pub fn router() -> Router<AppState> {
     edges(routes)
         .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         // A span per request, so every line logged while answering it names the request.
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(
+                tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
+            ),
+        )
 }
 
 /// A body parsed as the call's input; 400 `bad_body` when it does not.
