@@ -122,3 +122,77 @@ fn row(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use queue::{BusinessCode, Command, CounterNo, QueueConfig};
+    use serde_json::{json, Value};
+
+    /// The changes of one command, with their bodies read back as JSON.
+    fn run(
+        q: &mut HallQueue,
+        cmd: Command,
+        now: i64,
+        clock: &mut HlcClock,
+    ) -> Vec<(String, Value)> {
+        let events = q.apply(&cmd, now).unwrap();
+        of_events(q, &events, now, clock)
+            .into_iter()
+            .map(|r| (r.kind, serde_json::from_str(&r.body).unwrap()))
+            .collect()
+    }
+
+    /// The bodies are what the hall wrote before they were typed (as recorded
+    /// in sync-proto's fixtures), so a province of any version reads them.
+    #[test]
+    fn the_changes_carry_the_bodies_they_always_did() {
+        let mut q = HallQueue::new(QueueConfig::demo(), 20790, 1).unwrap();
+        let mut clock = HlcClock::new("hall:H0101", 300_000);
+        let counter = CounterNo::new(1).unwrap();
+        let staff = domain::StaffNo::parse("1001").unwrap();
+        let a = BusinessCode::parse("A").unwrap();
+        let open = Command::OpenCounter {
+            counter,
+            staff: staff.clone(),
+        };
+        assert_eq!(
+            run(&mut q, open, 5, &mut clock),
+            [(
+                "counter_event".to_owned(),
+                json!({"counter": 1, "event": "opened", "staff": "1001", "at": 5})
+            )]
+        );
+        let pause = Command::Pause {
+            counter,
+            reason: "休息".into(),
+        };
+        assert_eq!(
+            run(&mut q, pause, 6, &mut clock)[0].1,
+            json!({"counter": 1, "event": "paused", "reason": "休息", "at": 6})
+        );
+        assert_eq!(
+            run(&mut q, Command::Resume { counter }, 7, &mut clock)[0].1,
+            json!({"counter": 1, "event": "resumed", "at": 7})
+        );
+        let issue = Command::Issue {
+            business: a,
+            priority: "normal".into(),
+            customer: None,
+            granted_by: None,
+        };
+        let changes = run(&mut q, issue, 8, &mut clock);
+        let (kind, body) = &changes[0];
+        assert_eq!(kind, "ticket");
+        let ticket = q.tickets().next().unwrap();
+        assert_eq!(
+            body,
+            &json!({"day": 20790, "ticket": serde_json::to_value(ticket).unwrap()})
+        );
+        assert_eq!(body["ticket"]["state"]["state"], "waiting");
+        assert_eq!(
+            run(&mut q, Command::CloseCounter { counter }, 9, &mut clock)[0].1,
+            json!({"counter": 1, "event": "closed", "at": 9})
+        );
+    }
+}

@@ -201,9 +201,8 @@ async fn start_with(
     let (stop, stopped) = oneshot::channel::<()>();
     // A span per request, so every line logged while answering it names the request.
     let app = http::router(state).layer(
-        tower_http::trace::TraceLayer::new_for_http().make_span_with(
-            tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO),
-        ),
+        tower_http::trace::TraceLayer::new_for_http()
+            .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO)),
     );
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {

@@ -341,3 +341,17 @@ async fn report(
         .await?;
     Ok(Json(Reported {}))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339;
+
+    #[test]
+    fn pub_dates_are_utc_seconds() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        // The date of the offer recorded in sync-proto's fixtures.
+        assert_eq!(rfc3339(1_796_280_219_358), "2026-12-03T06:43:39Z");
+        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+}
