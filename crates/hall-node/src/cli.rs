@@ -1,6 +1,7 @@
 //! The hall node's command line: parses the arguments, starts the node (and the simulation) and runs until stopped.
 
 use crate::{clock::CST_OFFSET_MINUTES, start, Options};
+use clap::Parser;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,25 +13,59 @@ pub const PROVINCE_TOKEN_ENV: &str = "YYT_PROVINCE_TOKEN";
 /// The token's name among systemd's credentials (`LoadCredential=province-token:…`).
 pub const PROVINCE_TOKEN_CREDENTIAL: &str = "province-token";
 
-const USAGE: &str = "usage: hall-node [--db PATH] [--listen ADDR] [--demo] [--utc-offset-minutes N]
-                 [--simulate SPEED [--sim-days N]] [--province URL [--province-token-file PATH]]
-  --db PATH               the hall's SQLite database (default: hall.db)
-  --listen ADDR           address to serve on (default: 127.0.0.1:7400)
-  --demo                  seed the demo hall, accounts and devices into an empty database
-  --utc-offset-minutes N  the hall's time zone (default: 480, China Standard Time)
-  --simulate SPEED        with --demo: simulated customers and clerks, SPEED simulated seconds per second
-                          (up to 10000; that fast, the simulated clerks are bound by how fast the node answers)
-  --sim-days N            with --simulate: stop the simulation after N simulated days and print
-                          `simulation finished: N days, T tickets issued` (the node serves on)
-  --province URL          replicate everything the hall produces to the province server at URL
-                          (default: $YYT_PROVINCE_URL, if set)
-  --province-token-file PATH
-                          the hall's upload token (printed by `province-server --add-hall`), read from PATH;
-                          without it: the systemd credential province-token ($CREDENTIALS_DIRECTORY),
-                          then $YYT_PROVINCE_TOKEN. Never on the command line: others can read it there";
-
 /// The fastest simulation: a simulated day (with its last customers served) in about 7 s.
 const MAX_SPEED: f64 = 10_000.0;
+
+/// 启动营业厅节点 / start the hall node
+#[derive(Debug, Parser)]
+#[command(name = "hall-node", version)]
+struct Args {
+    /// 营业厅的 SQLite 数据库 / the hall's SQLite database
+    #[arg(long, value_name = "PATH", default_value = "hall.db")]
+    db: PathBuf,
+    /// 监听地址 / address to serve on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7400")]
+    listen: SocketAddr,
+    /// 向空数据库写入演示营业厅、账号和设备 / seed the demo hall, accounts and devices into an empty database
+    #[arg(long)]
+    demo: bool,
+    /// 营业厅所在时区（默认 480，北京时间）/ the hall's time zone (default: 480, China Standard Time)
+    #[arg(long, value_name = "N", default_value_t = CST_OFFSET_MINUTES, allow_negative_numbers = true)]
+    utc_offset_minutes: i32,
+    /// 配合 --demo：模拟顾客和柜员，每秒 SPEED 个模拟秒（最多 10000）/ with --demo: simulated
+    /// customers and clerks, SPEED simulated seconds per second (up to 10000; that fast, the
+    /// simulated clerks are bound by how fast the node answers)
+    #[arg(long, value_name = "SPEED", value_parser = speed)]
+    simulate: Option<f64>,
+    /// 配合 --simulate：模拟 N 天后停止并输出结果（节点继续服务）/ with --simulate: stop the
+    /// simulation after N simulated days and print `simulation finished: N days, T tickets issued`
+    /// (the node serves on)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    sim_days: Option<u32>,
+    /// 把营业厅产生的数据同步到省级服务器 URL（默认 $YYT_PROVINCE_URL）/ replicate everything the
+    /// hall produces to the province server at URL (default: $YYT_PROVINCE_URL, if set)
+    #[arg(long, value_name = "URL")]
+    province: Option<String>,
+    /// 从文件读取营业厅上传凭证（`province-server --add-hall` 输出）；否则依次读取 systemd 凭据
+    /// province-token、$YYT_PROVINCE_TOKEN，绝不放在命令行上 / the hall's upload token (printed by
+    /// `province-server --add-hall`), read from PATH; without it: the systemd credential
+    /// province-token ($CREDENTIALS_DIRECTORY), then $YYT_PROVINCE_TOKEN. Never on the command
+    /// line: others can read it there
+    #[arg(long, value_name = "PATH")]
+    province_token_file: Option<PathBuf>,
+    /// Refused: a token on the command line can be read by every local user.
+    #[arg(long, hide = true, value_name = "TOKEN", num_args = 0..=1)]
+    province_token: Option<Option<String>>,
+}
+
+fn speed(raw: &str) -> Result<f64, String> {
+    let speed: f64 = raw.parse().map_err(|e| format!("{e}"))?;
+    if speed > 0.0 && speed <= MAX_SPEED {
+        Ok(speed)
+    } else {
+        Err(format!("a speed from 0 to {MAX_SPEED}"))
+    }
+}
 
 /// What to simulate: the speed, and how many days (`None`: until stopped).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -39,82 +74,76 @@ struct Simulate {
     days: Option<u32>,
 }
 
+/// Why the arguments do not start a node: a mistake (exit 2) or a request for help (exit 0).
+#[derive(Debug)]
+enum Stop {
+    Wrong(String),
+    Help(String),
+}
+
+impl Stop {
+    /// What to print.
+    #[cfg(test)]
+    fn text(self) -> String {
+        match self {
+            Stop::Wrong(text) | Stop::Help(text) => text,
+        }
+    }
+}
+
+impl From<String> for Stop {
+    fn from(msg: String) -> Self {
+        Stop::Wrong(msg)
+    }
+}
+
+impl From<&str> for Stop {
+    fn from(msg: &str) -> Self {
+        Stop::Wrong(msg.to_owned())
+    }
+}
+
 /// Parses the arguments; `env` reads the environment (the process's, or a test's).
 fn parse(
     args: Vec<String>,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<(Options, Option<Simulate>), String> {
-    let mut opts = Options {
-        db: PathBuf::from("hall.db"),
-        listen: "127.0.0.1:7400".parse().expect("valid default"),
-        utc_offset_minutes: CST_OFFSET_MINUTES,
-        demo: false,
-        queue: queue::QueueConfig::demo(),
-        province: None,
-    };
-    let mut simulate = None;
-    let mut sim_days = None;
-    let mut province_url = None;
-    let mut token_file = None;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--db" => opts.db = PathBuf::from(value("--db")?),
-            "--listen" => {
-                opts.listen = value("--listen")?
-                    .parse::<SocketAddr>()
-                    .map_err(|e| format!("--listen: {e}"))?
-            }
-            "--utc-offset-minutes" => {
-                opts.utc_offset_minutes = value("--utc-offset-minutes")?
-                    .parse()
-                    .map_err(|e| format!("--utc-offset-minutes: {e}"))?
-            }
-            "--demo" => opts.demo = true,
-            "--province" => province_url = Some(value("--province")?),
-            "--province-token-file" => {
-                token_file = Some(PathBuf::from(value("--province-token-file")?))
-            }
-            "--province-token" => {
-                return Err(format!(
-                    "--province-token is gone: a token on the command line can be read by every \
-                     local user. Put it in a file for --province-token-file PATH, in the systemd \
-                     credential {PROVINCE_TOKEN_CREDENTIAL} or in ${PROVINCE_TOKEN_ENV}"
-                ))
-            }
-            "--simulate" => {
-                let speed: f64 = value("--simulate")?
-                    .parse()
-                    .map_err(|e| format!("--simulate: {e}"))?;
-                if !(speed > 0.0 && speed <= MAX_SPEED) {
-                    return Err(format!("--simulate takes a speed from 0 to {MAX_SPEED}"));
-                }
-                simulate = Some(speed);
-            }
-            "--sim-days" => {
-                let days: u32 = value("--sim-days")?
-                    .parse()
-                    .map_err(|e| format!("--sim-days: {e}"))?;
-                if days == 0 {
-                    return Err("--sim-days takes at least 1".into());
-                }
-                sim_days = Some(days);
-            }
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other:?}")),
+) -> Result<(Options, Option<Simulate>), Stop> {
+    let args = match Args::try_parse_from(std::iter::once("hall-node".to_owned()).chain(args)) {
+        Ok(a) => a,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            let text = e.render().to_string();
+            return Err(match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Stop::Help(text),
+                _ => Stop::Wrong(text),
+            });
         }
+    };
+    if args.province_token.is_some() {
+        return Err(format!(
+            "--province-token is gone: a token on the command line can be read by every \
+             local user. Put it in a file for --province-token-file PATH, in the systemd \
+             credential {PROVINCE_TOKEN_CREDENTIAL} or in ${PROVINCE_TOKEN_ENV}"
+        )
+        .into());
     }
-    opts.province = province(province_url, token_file, &env)?;
-    if simulate.is_some() && !opts.demo {
+    let opts = Options {
+        db: args.db,
+        listen: args.listen,
+        utc_offset_minutes: args.utc_offset_minutes,
+        demo: args.demo,
+        queue: queue::QueueConfig::demo(),
+        province: province(args.province, args.province_token_file, &env)?,
+    };
+    if args.simulate.is_some() && !opts.demo {
         return Err("--simulate needs --demo".into());
     }
-    if sim_days.is_some() && simulate.is_none() {
+    if args.sim_days.is_some() && args.simulate.is_none() {
         return Err("--sim-days needs --simulate".into());
     }
-    let simulate = simulate.map(|speed| Simulate {
+    let simulate = args.simulate.map(|speed| Simulate {
         speed,
-        days: sim_days,
+        days: args.sim_days,
     });
     Ok((opts, simulate))
 }
@@ -147,8 +176,9 @@ fn province(
             Err("--province-token-file needs --province URL".into())
         }
         (None, Some((_, source))) => {
-            eprintln!(
-                "hall-node: a province token is in {source} but no province is named \
+            tracing::warn!(
+                %source,
+                "a province token is found but no province is named \
                  (--province URL or ${PROVINCE_URL_ENV}): not replicating"
             );
             Ok(None)
@@ -159,20 +189,26 @@ fn province(
 
 /// Runs the node as `hall-node ARGS…` does (the binary, and tests that need a real process).
 pub async fn main(args: Vec<String>) -> ExitCode {
+    logging::init("hall-node");
     let (opts, simulate) = match parse(args, |name| std::env::var(name).ok()) {
         Ok(o) => o,
-        Err(msg) => {
-            if !msg.is_empty() {
-                eprintln!("hall-node: {msg}");
-            }
-            eprintln!("{USAGE}");
+        Err(Stop::Help(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(Stop::Wrong(msg)) => {
+            // The usage answer, not a log line: for the person who typed the command.
+            eprintln!(
+                "hall-node: {}\nhall-node --help: 用法 / usage",
+                msg.trim_end()
+            );
             return ExitCode::from(2);
         }
     };
     let running = match start(opts).await {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("hall-node: cannot start: {e}");
+            tracing::error!(error = %e, "the hall node cannot start");
             return ExitCode::FAILURE;
         }
     };
@@ -195,7 +231,7 @@ pub async fn main(args: Vec<String>) -> ExitCode {
                     let _ = std::io::Write::flush(&mut std::io::stdout());
                 }
             })),
-            Err(e) => eprintln!("hall-node: the simulation cannot start: {e}"),
+            Err(e) => tracing::error!(error = %e, "the simulation cannot start"),
         }
     }
     stopped().await;
@@ -251,8 +287,39 @@ mod tests {
     }
 
     #[test]
+    fn help_is_in_chinese_and_english_and_a_token_argument_is_refused() {
+        let Err(Stop::Help(text)) = parse(args("--help"), no_env) else {
+            panic!("--help answers with help");
+        };
+        assert!(
+            text.contains("启动营业厅节点 / start the hall node"),
+            "{text}"
+        );
+        assert!(text.contains("the hall's SQLite database") && text.contains("监听地址"));
+        assert!(
+            !text.contains("<TOKEN>"),
+            "the refused flag is not offered: {text}"
+        );
+        for refused in ["--province-token", "--province-token secret"] {
+            let e = parse(args(refused), no_env)
+                .map_err(Stop::text)
+                .unwrap_err();
+            assert!(e.contains("--province-token-file"), "{refused}: {e}");
+        }
+        let (o, _) = parse(
+            args("--utc-offset-minutes -300 --listen 0.0.0.0:80"),
+            no_env,
+        )
+        .map_err(Stop::text)
+        .unwrap();
+        assert_eq!((o.utc_offset_minutes, o.listen.port()), (-300, 80));
+        assert!(parse(args("--listen nowhere"), no_env).is_err());
+        assert!(parse(args("--bogus"), no_env).is_err());
+    }
+
+    #[test]
     fn a_bounded_simulation_needs_a_simulation() {
-        let parse = |a| parse(a, no_env);
+        let parse = |a| parse(a, no_env).map_err(Stop::text);
         let (_, sim) = parse(args("--demo --simulate 10000 --sim-days 3")).unwrap();
         assert_eq!(
             sim,
@@ -282,8 +349,11 @@ mod tests {
             ("YYT_PROVINCE_TOKEN", "from-env"),
             ("YYT_PROVINCE_URL", "http://from-env:7500"),
         ];
-        let province =
-            |a: &str, vars: &[(&str, &str)]| parse(args(a), env(vars)).map(|(o, _)| o.province);
+        let province = |a: &str, vars: &[(&str, &str)]| {
+            parse(args(a), env(vars))
+                .map(|(o, _)| o.province)
+                .map_err(Stop::text)
+        };
 
         let flag = format!(
             "--province http://p:7500 --province-token-file {}",

@@ -14,16 +14,21 @@
 use crate::clock::Clock;
 use crate::uplink::{Province, SharedLink};
 use crate::views::Names;
-use queue::QueueConfig;
-use serde_json::{json, Map, Value};
+use queue::{
+    BusinessCode, BusinessType, CounterConfig, CounterNo, PriorityClass, PriorityGrant,
+    QueueConfig, Strategy,
+};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use store::owned::{FeedRecord, StaffUpdate};
 use store::Store;
-use sync_proto::owned::{self, Fields, BUSINESS, HALL, PRIORITY, STAFF};
+use sync_proto::owned::{
+    self, BusinessRecord, Fields, HallSetup, OwnedKind, PriorityRecord, StaffRecord, STAFF,
+};
 use sync_proto::{Downloader, NextPull, OwnedRecord, PullReply, Versioned};
 use tokio::sync::{watch, RwLock};
+use tracing::Instrument;
 
 /// The mark under which the feed's cursor is kept.
 pub const FEED_PEER: &str = "province-feed";
@@ -68,8 +73,17 @@ pub async fn run(store: Store, province: Province, hall: String, clock: Clock, s
                 if let (PullReply::Page { records, .. }, NextPull::Pull | NextPull::CaughtUp) =
                     (&reply, &next)
                 {
-                    if let Err(e) = apply(&store, &hall, records, down.cursor(), &sinks).await {
-                        eprintln!("hall node: applying the province's records: {e}");
+                    let span = tracing::info_span!(
+                        "pull",
+                        since = req.since,
+                        records = records.len(),
+                        cursor = down.cursor()
+                    );
+                    let applied = apply(&store, &hall, records, down.cursor(), &sinks)
+                        .instrument(span)
+                        .await;
+                    if let Err(e) = applied {
+                        tracing::warn!(error = %e, "applying the province's records failed; retrying in 5 s");
                         down = before;
                         tokio::time::sleep(Duration::from_secs(5)).await;
                         continue;
@@ -85,7 +99,7 @@ pub async fn run(store: Store, province: Province, hall: String, clock: Clock, s
             NextPull::CaughtUp => tokio::time::sleep(PAUSE).await,
             NextPull::Wait { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
             NextPull::Stop(r) => {
-                eprintln!("hall node: the province refuses the feed: {r:?}; retrying in 30 s");
+                tracing::warn!(refusal = ?r, "the province refuses the feed; retrying in 30 s");
                 if let Some(p) = crate::uplink::problem_of(&r) {
                     sinks.link.lock().unwrap_or_else(|p| p.into_inner()).problem = Some(p);
                 }
@@ -119,20 +133,22 @@ async fn apply(
                 .as_ref()
                 .map(|f| serde_json::to_string(f).unwrap_or_default()),
         });
-        match (r.kind.as_str(), &fields) {
-            (STAFF, Some(fields)) => match staff_update(store, hall, &r.key, fields).await {
+        match (OwnedKind::parse(&r.kind), &fields) {
+            (OwnedKind::Staff, Some(fields)) => match staff_update(store, hall, &r.key, fields)
+                .await
+            {
                 Ok(Some(u)) => staff.push(u),
                 Ok(None) => {}
-                Err(e) => eprintln!("hall node: staff record {} skipped: {e}", r.key),
+                Err(e) => tracing::warn!(staff = %r.key, error = %e, "a staff record is skipped"),
             },
-            (HALL, Some(fields)) if r.key == hall => {
-                hall_name = owned::plain(fields)
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned);
+            (OwnedKind::Hall, Some(fields)) if r.key == hall => {
+                hall_name = owned::read::<HallSetup>(fields)
+                    .ok()
+                    .map(|setup| setup.name)
+                    .filter(|name| !name.is_empty());
                 setup_changed = true;
             }
-            (BUSINESS | PRIORITY, _) => setup_changed = true,
+            (OwnedKind::Business | OwnedKind::Priority, _) => setup_changed = true,
             _ => {}
         }
     }
@@ -150,7 +166,7 @@ async fn apply(
                 sinks.config.send_replace(config);
             }
             Ok(None) => {}
-            Err(e) => eprintln!("hall node: the province's queue set-up is not usable: {e}"),
+            Err(e) => tracing::warn!(error = %e, "the province's queue set-up is not usable"),
         }
     }
     Ok(())
@@ -182,36 +198,27 @@ async fn staff_update(
         }
     }
     let merged = owned::merge(STAFF, province, &local);
-    let values = owned::plain(&merged);
-    let text = |f: &str| {
-        values
-            .get(f)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| format!("no {f}"))
-    };
-    if text("hall")? != hall {
+    let record: StaffRecord = owned::read(&merged).map_err(|e| e.to_string())?;
+    if record.hall != hall {
         return Ok(None);
     }
-    let password = merged
-        .get("password_hash")
-        .ok_or_else(|| "no password".to_owned())?;
+    let (Some(password), Some(password_hash)) = (merged.get("password_hash"), record.password_hash)
+    else {
+        return Err("no password".to_owned());
+    };
     Ok(Some(StaffUpdate {
         staff_no,
-        name: domain::StaffName::parse(&text("name")?)
+        name: domain::StaffName::parse(&record.name)
             .map_err(|e| format!("name: {e:?}"))?
             .as_str()
             .to_owned(),
-        role: domain::Role::parse(&text("role")?)
+        role: domain::Role::parse(&record.role)
             .map_err(|e| format!("role: {e:?}"))?
             .code()
             .to_owned(),
         hall_code: hall.to_owned(),
-        active: values
-            .get("active")
-            .and_then(Value::as_bool)
-            .unwrap_or(true),
-        password_hash: text("password_hash")?,
+        active: record.active,
+        password_hash,
         password_hlc: serde_json::to_string(&password.hlc).map_err(|e| e.to_string())?,
         password_by_upper: password.by_upper,
     }))
@@ -221,12 +228,12 @@ async fn staff_update(
 /// the hall's counters, the business types they serve and the priority
 /// classes (built-in ones until the province has its own). Checked like any set-up.
 pub async fn province_config(store: &Store, hall: &str) -> Result<Option<QueueConfig>, String> {
-    let plain_of = |body: &str| -> Result<Map<String, Value>, String> {
+    fn read<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, String> {
         let fields: Fields = serde_json::from_str(body).map_err(|e| e.to_string())?;
-        Ok(owned::plain(&fields))
-    };
+        owned::read(&fields).map_err(|e| e.to_string())
+    }
     let Some((_, setup)) = store
-        .owned(HALL)
+        .owned(OwnedKind::Hall.as_str())
         .await
         .map_err(|e| e.to_string())?
         .into_iter()
@@ -234,40 +241,78 @@ pub async fn province_config(store: &Store, hall: &str) -> Result<Option<QueueCo
     else {
         return Ok(None);
     };
-    let setup = plain_of(&setup)?;
-    let counters = setup.get("counters").cloned().unwrap_or(json!([]));
-    let served: BTreeSet<String> = counters
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|c| c["skills"].as_array().cloned().unwrap_or_default())
-        .filter_map(|s| s.as_str().map(str::to_owned))
+    let setup: HallSetup = read(&setup)?;
+    let business =
+        |code: &str| BusinessCode::parse(code).map_err(|e| format!("business {code}: {e:?}"));
+    let counters = setup
+        .counters
+        .iter()
+        .map(|c| {
+            Ok(CounterConfig {
+                no: CounterNo::new(c.no).map_err(|e| format!("counter {}: {e:?}", c.no))?,
+                skills: c
+                    .skills
+                    .iter()
+                    .map(|b| business(b))
+                    .collect::<Result<_, String>>()?,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let served: BTreeSet<&str> = setup
+        .counters
+        .iter()
+        .flat_map(|c| c.skills.iter().map(String::as_str))
         .collect();
     let mut businesses = Vec::new();
-    for (code, body) in store.owned(BUSINESS).await.map_err(|e| e.to_string())? {
-        if served.contains(&code) {
-            let mut b = plain_of(&body)?;
-            b.insert("code".into(), code.into());
-            businesses.push(Value::Object(b));
+    for (code, body) in store
+        .owned(OwnedKind::Business.as_str())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        if served.contains(code.as_str()) {
+            let b: BusinessRecord = read(&body)?;
+            businesses.push(BusinessType {
+                code: business(&code)?,
+                name_zh: b.name_zh,
+                name_en: b.name_en,
+                default_service_secs: b.default_service_secs,
+            });
         }
     }
     let mut priorities = Vec::new();
-    for (code, body) in store.owned(PRIORITY).await.map_err(|e| e.to_string())? {
-        let mut p = plain_of(&body)?;
-        p.insert("code".into(), code.into());
-        priorities.push(Value::Object(p));
+    for (code, body) in store
+        .owned(OwnedKind::Priority.as_str())
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        let p: PriorityRecord = read(&body)?;
+        priorities.push(PriorityClass {
+            grant: PriorityGrant::default_for(&code),
+            code,
+            name_zh: p.name_zh,
+            name_en: p.name_en,
+            weight: p.weight,
+        });
     }
     let builtin = QueueConfig::demo();
-    let config = json!({
-        "businesses": businesses,
-        "priorities": if priorities.is_empty() { serde_json::to_value(&builtin.priorities).unwrap_or_default() } else { Value::Array(priorities) },
-        "counters": counters,
-        "strategy": setup.get("strategy").cloned().unwrap_or(json!("priority_then_longest_wait")),
-        "overflow": setup.get("overflow").cloned().unwrap_or(json!(builtin.overflow)),
-        "recall_limit": setup.get("recall_limit").cloned().unwrap_or(json!(builtin.recall_limit)),
-        "estimate_window": builtin.estimate_window,
-    });
-    let config: QueueConfig = serde_json::from_value(config).map_err(|e| e.to_string())?;
+    let strategy = match setup.strategy.as_deref() {
+        None | Some("priority_then_longest_wait") => Strategy::PriorityThenLongestWait,
+        Some("preferred_business_first") => Strategy::PreferredBusinessFirst,
+        Some(other) => return Err(format!("unknown strategy {other:?}")),
+    };
+    let config = QueueConfig {
+        businesses,
+        priorities: if priorities.is_empty() {
+            builtin.priorities
+        } else {
+            priorities
+        },
+        counters,
+        strategy,
+        overflow: setup.overflow.unwrap_or(builtin.overflow),
+        recall_limit: setup.recall_limit.unwrap_or(builtin.recall_limit),
+        estimate_window: builtin.estimate_window,
+    };
     config.check().map_err(|e| format!("{e:?}"))?;
     Ok(Some(config))
 }

@@ -247,11 +247,11 @@ async fn writer(
             {
                 Ok(ids) => audit_ids = ids,
                 Err(e) => {
-                    eprintln!("hall node: journal write failed, rebuilding from the journal: {e}");
+                    tracing::error!(error = %e, "a journal write failed; rebuilding from the journal");
                     let config = config.borrow().clone();
                     match recover(&store, &config, &clock).await {
                         Ok(q) => state.queue = q,
-                        Err(e) => eprintln!("hall node: recovery failed: {e}"),
+                        Err(e) => tracing::error!(error = %e, "recovery failed"),
                     }
                     for (reply, _, _) in answers {
                         let _ = reply.send(Err(HallError::Unavailable));
@@ -394,7 +394,7 @@ async fn day_watch(driver: Driver, clock: Clock) {
         let today = clock.day();
         if driver.state.read().await.queue.day() < today {
             if let Err(e) = driver.roll_day(today).await {
-                eprintln!("hall node: day roll-over postponed: {e}");
+                tracing::warn!(error = %e, "the day roll-over is postponed");
             }
         }
     }

@@ -133,7 +133,7 @@ async fn start_with(
         Ok(Some(config)) => config,
         Ok(None) => opts.queue.clone(),
         Err(e) => {
-            eprintln!("hall node: the province's queue set-up is not usable ({e}); using the built-in one");
+            tracing::warn!(error = %e, "the province's queue set-up is not usable; using the built-in one");
             opts.queue.clone()
         }
     };
@@ -199,13 +199,17 @@ async fn start_with(
         ));
     }
     let (stop, stopped) = oneshot::channel::<()>();
-    let app = http::router(state);
+    // A span per request, so every line logged while answering it names the request.
+    let app = http::router(state).layer(
+        tower_http::trace::TraceLayer::new_for_http()
+            .make_span_with(tower_http::trace::DefaultMakeSpan::new().level(tracing::Level::INFO)),
+    );
     let server = tokio::spawn(async move {
         let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
             let _ = stopped.await;
         });
         if let Err(e) = serve.await {
-            eprintln!("hall node: server stopped: {e}");
+            tracing::error!(error = %e, "the server stopped");
         }
     });
     Ok(Running {

@@ -1,4 +1,4 @@
-//! The headless hall node: `hall-node [--db PATH] [--listen ADDR] [--demo] [--province URL …]`; see `--help`.
+//! The headless hall node: `hall-node [--db PATH] [--listen ADDR] [--demo] [--province URL …]`; see `--help` (logging is set up by `cli::main`).
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {

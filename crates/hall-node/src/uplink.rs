@@ -8,6 +8,7 @@
 use std::time::Duration;
 use store::Store;
 use sync_proto::{Change, NextUpload, UploadBatch, UploadReply, Uploader, PROTOCOL_VERSION};
+use tracing::Instrument;
 
 /// Where and as whom this hall uploads.
 #[derive(Debug, Clone)]
@@ -89,7 +90,7 @@ pub async fn run(
                 match store.outbox_after(from - 1, (to - from + 1) as u32).await {
                     Ok(rows) => rows,
                     Err(e) => {
-                        eprintln!("hall node: reading the change log: {e}");
+                        tracing::warn!(error = %e, "reading the change log failed; retrying in 5 s");
                         tokio::time::sleep(Duration::from_secs(5)).await;
                         continue;
                     }
@@ -139,16 +140,33 @@ pub async fn run(
             changes,
             head,
         };
-        let reply = match http
-            .post(&url)
-            .bearer_auth(&province.token)
-            .json(&batch)
-            .send()
-            .await
-        {
-            Ok(r) => r.json::<UploadReply>().await.ok(),
-            Err(_) => None,
-        };
+        let span = tracing::info_span!(
+            "upload",
+            changes = batch.changes.len(),
+            first = batch.changes.first().map(|c| c.seq),
+            head
+        );
+        let reply = async {
+            let reply = match http
+                .post(&url)
+                .bearer_auth(&province.token)
+                .json(&batch)
+                .send()
+                .await
+            {
+                Ok(r) => r.json::<UploadReply>().await.ok(),
+                Err(e) => {
+                    tracing::debug!(error = %e, "the province is out of reach");
+                    None
+                }
+            };
+            if let Some(UploadReply::Ack { applied_through }) = &reply {
+                tracing::debug!(applied_through, "acknowledged");
+            }
+            reply
+        }
+        .instrument(span)
+        .await;
         last_contact = Some(tokio::time::Instant::now());
         let next = match &reply {
             Some(reply) => {
@@ -172,7 +190,7 @@ pub async fn run(
         match next {
             NextUpload::Wait { ms } => tokio::time::sleep(Duration::from_millis(ms)).await,
             NextUpload::Stop(refusal) => {
-                eprintln!("hall node: the province refuses uploads: {refusal:?}; retrying in 30 s");
+                tracing::warn!(refusal = ?refusal, "the province refuses uploads; retrying in 30 s");
                 tokio::time::sleep(Duration::from_secs(30)).await;
             }
             NextUpload::Send { .. } | NextUpload::Idle => {}

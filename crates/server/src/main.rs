@@ -1,111 +1,126 @@
-//! The province server binary: `province-server [--db URL | --db-file PATH] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]`.
+//! The province server binary: `province-server [--db URL | --db-file PATH] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]`; see `--help`.
 
+use clap::Parser;
+use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
+
+/// 启动省级服务器 / start the province server
+///
+/// 数据库 / the database: --db URL（不含密码 / without a password），或 --db-file PATH
+/// 文件中的 URL、systemd 凭据 db-url（$CREDENTIALS_DIRECTORY）、$YYT_DB_URL；
+/// 默认 / default sqlite://province.db?mode=rwc
+#[derive(Debug, Parser)]
+#[command(name = "province-server", version)]
+struct Args {
+    /// 数据库 URL，不得含密码 / the database URL, without a password
+    /// (sqlite://FILE?mode=rwc or postgres://…)
+    #[arg(long, value_name = "URL")]
+    db: Option<String>,
+    /// 从文件读取数据库 URL（可含密码）/ read the database URL (a password allowed) from PATH
+    #[arg(long, value_name = "PATH")]
+    db_file: Option<PathBuf>,
+    /// 监听地址 / address to serve on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7500")]
+    listen: SocketAddr,
+    /// 安装包存放目录 / where release artifacts are kept
+    #[arg(long, value_name = "DIR", default_value = "releases")]
+    releases: PathBuf,
+    /// 发布签名公钥文件；给出时拒收签名无效的安装包 / the release signing public key file:
+    /// when given, an artifact whose signature does not verify is refused
+    #[arg(long, value_name = "FILE")]
+    update_pubkey: Option<PathBuf>,
+    /// 登记营业厅并输出其上传凭证（只显示一次）/ register a hall and print its upload token (shown once)
+    #[arg(long, num_args = 2, value_names = ["CODE", "NAME"], value_parser = not_blank)]
+    add_hall: Option<Vec<String>>,
+    /// 登记运维人员并输出其凭证（只显示一次）/ register a maintainer and print their token (shown once)
+    #[arg(long, value_name = "NAME", value_parser = not_blank)]
+    add_maintainer: Option<String>,
+}
+
+fn not_blank(raw: &str) -> Result<String, String> {
+    if raw.trim().is_empty() {
+        Err("不能为空 / must not be empty".into())
+    } else {
+        Ok(raw.to_owned())
+    }
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let mut db_flag: Option<String> = None;
-    let mut db_file: Option<std::path::PathBuf> = None;
-    let mut listen = "127.0.0.1:7500".to_owned();
-    let mut add: Option<(String, String)> = None;
-    let mut maintainer: Option<String> = None;
-    let mut release_dir = std::path::PathBuf::from("releases");
-    let mut pubkey_file: Option<String> = None;
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match (a.as_str(), args.next()) {
-            ("--db", Some(v)) => db_flag = Some(v),
-            ("--db-file", Some(v)) => db_file = Some(v.into()),
-            ("--listen", Some(v)) => listen = v,
-            ("--add-hall", Some(code)) => match args.next() {
-                Some(name) if !name.trim().is_empty() => add = Some((code, name)),
-                _ => {
-                    eprintln!("province-server: --add-hall needs a code and a name");
-                    return ExitCode::from(2);
-                }
-            },
-            ("--add-maintainer", Some(name)) if !name.trim().is_empty() => maintainer = Some(name),
-            ("--releases", Some(dir)) => release_dir = dir.into(),
-            ("--update-pubkey", Some(file)) => pubkey_file = Some(file),
-            _ => {
-                eprintln!("usage: province-server [--db sqlite://FILE?mode=rwc | postgres://… | --db-file PATH] [--listen ADDR] [--releases DIR] [--update-pubkey FILE] [--add-hall CODE NAME | --add-maintainer NAME]");
-                eprintln!("  the database: --db URL without a password, or the URL read from --db-file PATH, the systemd credential db-url ($CREDENTIALS_DIRECTORY) or $YYT_DB_URL; default sqlite://province.db?mode=rwc");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    let db_url = match server::secret::db_url(db_flag.as_deref(), db_file.as_deref(), |name| {
+    let args = Args::parse();
+    logging::init("province-server");
+    let db_url = match server::secret::db_url(args.db.as_deref(), args.db_file.as_deref(), |name| {
         std::env::var(name).ok()
     }) {
         Ok(url) => url,
         Err(e) => {
-            eprintln!("province-server: {e}");
+            tracing::error!("{e}");
             return ExitCode::from(2);
         }
     };
-    if let Some(name) = maintainer {
-        return match server::connect(&db_url).await {
-            Ok(pool) => match server::add_maintainer(&pool, &name).await {
-                Ok(token) => {
-                    println!("maintainer {name} token (shown once): {token}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("province-server: cannot add maintainer {name}: {e}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(e) => {
-                eprintln!("province-server: database: {e}");
-                ExitCode::FAILURE
-            }
-        };
+    if let Some(name) = args.add_maintainer {
+        return register(&db_url, |pool| async move {
+            let token = server::add_maintainer(&pool, &name).await?;
+            println!("maintainer {name} token (shown once): {token}");
+            Ok(())
+        })
+        .await;
     }
-    if let Some((code, name)) = add {
-        return match server::connect(&db_url).await {
-            Ok(pool) => match server::add_hall(&pool, &code, &name).await {
-                Ok(token) => {
-                    println!("hall {code} upload token (shown once): {token}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("province-server: cannot add hall {code}: {e}");
-                    ExitCode::FAILURE
-                }
-            },
-            Err(e) => {
-                eprintln!("province-server: database: {e}");
-                ExitCode::FAILURE
-            }
-        };
+    if let Some([code, name]) = args.add_hall.as_deref() {
+        return register(&db_url, |pool| async move {
+            let token = server::add_hall(&pool, code, name).await?;
+            println!("hall {code} upload token (shown once): {token}");
+            Ok(())
+        })
+        .await;
     }
-    let Ok(listen) = listen.parse() else {
-        eprintln!("province-server: --listen {listen:?} is not an address");
-        return ExitCode::from(2);
-    };
-    let update_pubkey = match pubkey_file.map(std::fs::read_to_string).transpose() {
+    let update_pubkey = match args.update_pubkey.map(std::fs::read_to_string).transpose() {
         Ok(key) => key.map(|k| k.trim().to_owned()),
         Err(e) => {
-            eprintln!("province-server: --update-pubkey: {e}");
+            tracing::error!("--update-pubkey: {e}");
             return ExitCode::from(2);
         }
     };
     let running = match server::start(server::Options {
         db_url,
-        listen,
-        release_dir,
+        listen: args.listen,
+        release_dir: args.releases,
         update_pubkey,
     })
     .await
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("province-server: cannot start: {e}");
+            tracing::error!("cannot start: {e}");
             return ExitCode::FAILURE;
         }
     };
+    // Tests and scripts read this line to find the port.
     println!("province-server listening on http://{}", running.addr);
     let _ = tokio::signal::ctrl_c().await;
     running.stop().await;
     ExitCode::SUCCESS
+}
+
+/// Opens the database and runs one registration on it.
+async fn register<F, Fut>(db_url: &str, what: F) -> ExitCode
+where
+    F: FnOnce(sqlx::AnyPool) -> Fut,
+    Fut: std::future::Future<Output = Result<(), sqlx::Error>>,
+{
+    let pool = match server::connect(db_url).await {
+        Ok(pool) => pool,
+        Err(e) => {
+            tracing::error!("database: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match what(pool).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("cannot register: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

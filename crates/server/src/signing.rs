@@ -4,9 +4,12 @@
 //! public key file's text, the signature base64 of a minisign signature file's text.
 
 use base64::Engine;
+use std::io::Read;
 
-/// Verifies `signature` over `data` with the base64 public key `pubkey`.
-pub fn verify(pubkey: &str, signature: &str, data: &[u8]) -> Result<(), String> {
+/// Verifies `signature` over the file at `path` with the base64 public key
+/// `pubkey`, reading it in chunks (a legacy, not prehashed, signature needs
+/// the whole file at once). Blocking.
+pub fn verify_file(pubkey: &str, signature: &str, path: &std::path::Path) -> Result<(), String> {
     let b64 = base64::engine::general_purpose::STANDARD;
     let text = |what: &str, raw: &str| -> Result<String, String> {
         let bytes = b64
@@ -18,6 +21,25 @@ pub fn verify(pubkey: &str, signature: &str, data: &[u8]) -> Result<(), String> 
         .map_err(|e| format!("the public key: {e}"))?;
     let sig = minisign_verify::Signature::decode(&text("the signature", signature)?)
         .map_err(|e| format!("the signature: {e}"))?;
-    key.verify(data, &sig, true)
-        .map_err(|e| format!("verification failed: {e}"))
+    let failed = |e: minisign_verify::Error| format!("verification failed: {e}");
+    let unreadable = |e: std::io::Error| format!("the artifact is unreadable: {e}");
+    match key.verify_stream(&sig) {
+        Ok(mut stream) => {
+            let mut file = std::fs::File::open(path).map_err(unreadable)?;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let n = file.read(&mut buf).map_err(unreadable)?;
+                if n == 0 {
+                    break;
+                }
+                stream.update(&buf[..n]);
+            }
+            stream.finalize().map_err(failed)
+        }
+        Err(minisign_verify::Error::UnsupportedLegacyMode) => {
+            let data = std::fs::read(path).map_err(unreadable)?;
+            key.verify(&data, &sig, true).map_err(failed)
+        }
+        Err(e) => Err(failed(e)),
+    }
 }

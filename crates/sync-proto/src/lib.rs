@@ -15,16 +15,21 @@
 //!
 //! Nothing here does IO or reads a clock: time is an argument.
 
+pub mod changes;
 mod hlc;
 pub mod limits;
 mod merge;
 pub mod owned;
 mod session;
+pub mod updates;
 mod wire;
 
+pub use changes::{ChangeKind, Payload};
 pub use hlc::{Hlc, HlcClock, SkewError};
 pub use merge::{merge_record, FieldOwner, Versioned};
+pub use owned::OwnedKind;
 pub use session::{
     check_pull, check_upload, origin_in_hall, Accepted, Downloader, NextPull, NextUpload, Uploader,
 };
+pub use updates::{Offer, OfferReply, OfferRequest};
 pub use wire::*;

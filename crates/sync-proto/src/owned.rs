@@ -6,6 +6,8 @@
 //! Both sides merge with [`merge`], so they agree whatever order writes meet in.
 
 use crate::{merge_record, FieldOwner, Hlc, Versioned};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
@@ -19,6 +21,114 @@ pub const PRIORITY: &str = "priority";
 pub const HALL: &str = "hall";
 /// Uploaded by a hall: a password changed there. Key: staff number; body `{password_hash}`.
 pub const STAFF_PASSWORD: &str = "staff_password";
+
+/// The kind of an owned record, as `OwnedRecord::kind` spells it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnedKind {
+    Staff,
+    Business,
+    Priority,
+    Hall,
+    /// A kind this version does not know: stored, not used.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl OwnedKind {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            STAFF => Self::Staff,
+            BUSINESS => Self::Business,
+            PRIORITY => Self::Priority,
+            HALL => Self::Hall,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Staff => STAFF,
+            Self::Business => BUSINESS,
+            Self::Priority => PRIORITY,
+            Self::Hall => HALL,
+            Self::Other(other) => other,
+        }
+    }
+}
+
+/// A staff account's plain values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRecord {
+    pub name: String,
+    /// `clerk`, `supervisor` or `emergency`.
+    pub role: String,
+    /// The hall the account belongs to.
+    pub hall: String,
+    #[serde(default = "yes")]
+    pub active: bool,
+    /// Absent in a maintainer's write that keeps the password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A business type's plain values (key: its letter).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BusinessRecord {
+    pub name_zh: String,
+    pub name_en: String,
+    pub default_service_secs: u32,
+}
+
+/// A priority class's plain values (key: its code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriorityRecord {
+    pub name_zh: String,
+    pub name_en: String,
+    pub weight: u32,
+}
+
+/// One counter of a hall's set-up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterSetup {
+    pub no: u16,
+    /// Business letters it serves, its preferred one first.
+    pub skills: Vec<String>,
+}
+
+/// A hall's set-up's plain values (key: the hall code). The province writes
+/// every field; a reader falls back on its own defaults for one that is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HallSetup {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub counters: Vec<CounterSetup>,
+    /// `priority_then_longest_wait` or `preferred_business_first`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategy: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overflow: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recall_limit: Option<u32>,
+}
+
+/// The plain values of a record as fields to stamp (a struct above, written out).
+pub fn values_of<T: Serialize>(record: &T) -> Map<String, Value> {
+    match serde_json::to_value(record) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+/// A record's plain values read as `T` (a struct above).
+pub fn read<T: DeserializeOwned>(fields: &Fields) -> Result<T, serde_json::Error> {
+    T::deserialize(Value::Object(plain(fields)))
+}
 
 /// A record's fields with their versions.
 pub type Fields = BTreeMap<String, Versioned>;

@@ -18,10 +18,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use sync_proto::changes::{UpdateState, UpdateStatus};
+use sync_proto::{ChangeKind, OfferReply, OfferRequest};
 use tower::ServiceExt;
 
 pub fn router() -> Router<AppState> {
@@ -32,21 +33,22 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The province's answer about this hall's release, as it was given (and as the store keeps it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Offer {
-    version: String,
-    notes: String,
-    published_at_ms: i64,
-    target: String,
-    sha256: String,
-    size: u64,
-    signature: String,
-}
+pub use sync_proto::Offer;
 
 fn is_sha(s: &str) -> bool {
     s.len() == 64
         && s.bytes()
             .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+}
+
+/// What the desktop's updater reads (tauri-plugin-updater's dynamic answer).
+#[derive(Serialize)]
+struct UpdaterAnswer {
+    version: String,
+    notes: String,
+    pub_date: String,
+    url: String,
+    signature: String,
 }
 
 async fn check(
@@ -84,13 +86,13 @@ async fn check(
         .and_then(|h| h.to_str().ok())
         .map(str::to_owned)
         .unwrap_or_else(|| s.addr.to_string());
-    Ok(Json(json!({
-        "version": offer.version,
-        "notes": offer.notes,
-        "pub_date": rfc3339(offer.published_at_ms),
-        "url": format!("http://{host}/updates/files/{}", offer.sha256),
-        "signature": offer.signature,
-    }))
+    Ok(Json(UpdaterAnswer {
+        url: format!("http://{host}/updates/files/{}", offer.sha256),
+        pub_date: rfc3339(offer.published_at_ms),
+        version: offer.version,
+        notes: offer.notes,
+        signature: offer.signature,
+    })
     .into_response())
 }
 
@@ -108,7 +110,7 @@ async fn remember(s: &AppState, asked: String, offer: Option<&Offer>) {
     }
     let json = match offer.map(serde_json::to_string).transpose() {
         Ok(json) => json,
-        Err(e) => return eprintln!("hall node: an update offer is not storable: {e}"),
+        Err(e) => return tracing::error!(error = %e, "an update offer is not storable"),
     };
     if let Err(e) = s
         .store
@@ -116,7 +118,7 @@ async fn remember(s: &AppState, asked: String, offer: Option<&Offer>) {
         .await
     {
         // Still answered; written next time the province is asked.
-        return eprintln!("hall node: keeping the update offer failed: {e}");
+        return tracing::warn!(error = %e, "keeping the update offer failed");
     }
     let mut known = s.offers.lock().unwrap_or_else(|p| p.into_inner());
     match offer {
@@ -133,7 +135,7 @@ pub async fn kept_offers(store: &store::Store) -> Result<HashMap<String, Offer>,
             Ok(offer) => {
                 offers.insert(asked, offer);
             }
-            Err(e) => eprintln!("hall node: ignoring a kept update offer for {asked}: {e}"),
+            Err(e) => tracing::warn!(%asked, error = %e, "ignoring a kept update offer"),
         }
     }
     Ok(offers)
@@ -151,7 +153,11 @@ async fn ask_province(
             province.url.trim_end_matches('/')
         ))
         .bearer_auth(&province.token)
-        .json(&json!({"version": sync_proto::PROTOCOL_VERSION, "target": key, "current_version": current}))
+        .json(&OfferRequest {
+            version: sync_proto::PROTOCOL_VERSION,
+            target: key.to_owned(),
+            current_version: current.to_owned(),
+        })
         .timeout(std::time::Duration::from_secs(15))
         .send()
         .await
@@ -159,12 +165,10 @@ async fn ask_province(
     if !reply.status().is_success() {
         return Err(HallError::Unavailable);
     }
-    let answer: Value = reply.json().await.map_err(|_| HallError::Unavailable)?;
-    if answer["offer"].is_null() {
+    let answer: OfferReply = reply.json().await.map_err(|_| HallError::Unavailable)?;
+    let Some(offer) = answer.offer else {
         return Ok(None);
-    }
-    let offer: Offer =
-        serde_json::from_value(answer["offer"].clone()).map_err(HallError::internal)?;
+    };
     if !is_sha(&offer.sha256) {
         return Err(HallError::internal("the province sent a malformed digest"));
     }
@@ -206,34 +210,33 @@ async fn cached(
         req = req.header("range", format!("bytes={have}-"));
     }
     let mut resp = req.send().await.map_err(|_| HallError::Unavailable)?;
+    // The digest runs over the file as it is written: over what an
+    // interrupted download left first, when this one resumes it.
+    let mut hasher = Sha256::new();
     let mut file = match resp.status() {
-        StatusCode::PARTIAL_CONTENT => tokio::fs::OpenOptions::new()
-            .append(true)
-            .open(&part)
-            .await
-            .map_err(HallError::internal)?,
+        StatusCode::PARTIAL_CONTENT => {
+            hash_file(&part, &mut hasher).await?;
+            tokio::fs::OpenOptions::new()
+                .append(true)
+                .open(&part)
+                .await
+                .map_err(HallError::internal)?
+        }
         StatusCode::OK => tokio::fs::File::create(&part)
             .await
             .map_err(HallError::internal)?,
         _ => return Err(HallError::Unavailable),
     };
     while let Some(chunk) = resp.chunk().await.map_err(|_| HallError::Unavailable)? {
+        hasher.update(&chunk);
         file.write_all(&chunk).await.map_err(HallError::internal)?;
     }
     file.sync_all().await.map_err(HallError::internal)?;
     drop(file);
-    let bytes = tokio::fs::read(&part).await.map_err(HallError::internal)?;
-    let digest: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    if digest != offer.sha256 {
+    if hex::encode(hasher.finalize()) != offer.sha256 {
         // Start over next time rather than keep a corrupt copy.
         let _ = tokio::fs::remove_file(&part).await;
-        eprintln!(
-            "hall node: release {} arrived corrupted; discarded",
-            offer.version
-        );
+        tracing::warn!(version = %offer.version, "a release arrived corrupted; discarded");
         return Err(HallError::Unavailable);
     }
     tokio::fs::rename(&part, &path)
@@ -242,26 +245,29 @@ async fn cached(
     Ok(path)
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` from Unix ms (UTC), without a date library.
+/// Feeds the file at `path` to `hasher`, in chunks.
+async fn hash_file(path: &std::path::Path, hasher: &mut Sha256) -> Result<(), HallError> {
+    use tokio::io::AsyncReadExt;
+    let mut file = tokio::fs::File::open(path)
+        .await
+        .map_err(HallError::internal)?;
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = file.read(&mut buf).await.map_err(HallError::internal)?;
+        if n == 0 {
+            return Ok(());
+        }
+        hasher.update(&buf[..n]);
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` from Unix ms (UTC); the epoch for a time out of range.
 fn rfc3339(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Civil-from-days (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let at = time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let format =
+        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    at.format(&format).unwrap_or_default()
 }
 
 /// `GET /updates/files/{sha}`: a cached artifact, resumable (`Range`).
@@ -295,40 +301,57 @@ struct Report {
     detail: Option<String>,
 }
 
+/// The answer to a report: `{}`.
+#[derive(Serialize)]
+struct Reported {}
+
 /// `POST /api/v1/updates/report` (a staff session): a PC says where it stands; it goes up to the province.
 async fn report(
     State(s): State<AppState>,
     caller: Caller,
     Body(r): Body<Report>,
-) -> Result<Json<Value>, HallError> {
+) -> Result<Json<Reported>, HallError> {
     caller.staff()?;
     let ok_pc = !r.pc.is_empty()
         && r.pc.len() <= 40
         && r.pc
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    let states = [
-        "offered",
-        "downloading",
-        "installed",
-        "failed",
-        "up_to_date",
-    ];
-    if !ok_pc || !states.contains(&r.state.as_str()) || r.current_version.len() > 20 {
+    let state = serde_json::from_value::<UpdateState>(r.state.clone().into())
+        .ok()
+        .filter(|st| !matches!(st, UpdateState::Other(_)));
+    let Some(state) = state.filter(|_| ok_pc && r.current_version.len() <= 20) else {
         return Err(HallError::Input(
             StatusCode::UNPROCESSABLE_ENTITY,
             ipc::ErrorCode::BadRequest,
         ));
-    }
+    };
     let now = s.clock.now();
     let hlc = serde_json::to_string(&s.driver.stamp(now)).map_err(HallError::internal)?;
     let key = format!("hall:{}/{}", s.hall.code.as_str(), r.pc);
-    let body = json!({
-        "current_version": r.current_version, "offered": r.offered, "state": r.state,
-        "detail": r.detail.map(|d| d.chars().take(500).collect::<String>()),
-    });
+    let body = UpdateStatus {
+        current_version: r.current_version,
+        offered: r.offered,
+        state,
+        detail: r.detail.map(|d| d.chars().take(500).collect::<String>()),
+    };
+    let body = serde_json::to_string(&body).map_err(HallError::internal)?;
     s.store
-        .append_change(&hlc, "update_status", &key, &body.to_string())
+        .append_change(&hlc, ChangeKind::UpdateStatus.as_str(), &key, &body)
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Reported {}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfc3339;
+
+    #[test]
+    fn pub_dates_are_utc_seconds() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        // The date of the offer recorded in sync-proto's fixtures.
+        assert_eq!(rfc3339(1_796_280_219_358), "2026-12-03T06:43:39Z");
+        assert_eq!(rfc3339(951_782_400_000), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
 }

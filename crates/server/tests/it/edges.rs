@@ -105,11 +105,15 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
     ),
 ];
 
-/// The paths of every `.route("…"` in `dir`'s Rust files.
+/// The paths of every `.route("…"` in the Rust files under `dir`.
 fn routes_in(dir: &std::path::Path) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(routes_in(&path));
+            continue;
+        }
         if path.extension().is_none_or(|e| e != "rs") {
             continue;
         }

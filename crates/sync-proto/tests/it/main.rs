@@ -5,6 +5,8 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use sync_proto::*;
 
+mod fixtures;
+
 const NOW: i64 = 1_800_000_000_000;
 const TOLERANCE: i64 = 5 * 60 * 1000;
 

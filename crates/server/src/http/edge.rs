@@ -5,7 +5,7 @@
 //! unknown address, a wrong method and a panic all answer like every other
 //! refusal of the province.
 
-use crate::admin::AdminError;
+use crate::error::ProvinceError;
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request};
@@ -33,8 +33,8 @@ pub fn edges<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> {
         .layer(CatchPanicLayer::custom(panicked))
 }
 
-async fn unknown_route() -> AdminError {
-    AdminError::new(
+async fn unknown_route() -> ProvinceError {
+    ProvinceError::new(
         StatusCode::NOT_FOUND,
         "not_found",
         "没有这个接口，请检查请求地址",
@@ -42,8 +42,8 @@ async fn unknown_route() -> AdminError {
     )
 }
 
-async fn wrong_method() -> AdminError {
-    AdminError::new(
+async fn wrong_method() -> ProvinceError {
+    ProvinceError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         "该接口不支持这种请求方法",
@@ -58,22 +58,11 @@ fn panicked(cause: Box<dyn Any + Send + 'static>) -> Response {
         .map(String::as_str)
         .or_else(|| cause.downcast_ref::<&str>().copied())
         .unwrap_or("a panic without a message");
-    eprintln!("province: internal error: a request panicked: {what}");
-    internal().into_response()
+    ProvinceError::internal(format!("a request panicked: {what}")).into_response()
 }
 
-/// The refusal for anything internal; the details are in the log.
-pub(crate) fn internal() -> AdminError {
-    AdminError::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "省级服务器内部错误，请稍后重试",
-        "Internal error at the province; try again later",
-    )
-}
-
-fn bad_path() -> AdminError {
-    AdminError::new(
+fn bad_path() -> ProvinceError {
+    ProvinceError::new(
         StatusCode::BAD_REQUEST,
         "bad_path",
         "请求地址中的参数不正确",
@@ -85,9 +74,9 @@ fn bad_path() -> AdminError {
 pub struct Path<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T> {
-    type Rejection = AdminError;
+    type Rejection = ProvinceError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AdminError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ProvinceError> {
         let raw = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| bad_path())?;
@@ -97,10 +86,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
         match axum::extract::Path::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Path(v)) => Ok(Path(v)),
             Err(PathRejection::FailedToDeserializePathParams(_)) => Err(bad_path()),
-            Err(other) => {
-                eprintln!("province: internal error: {}", other.body_text());
-                Err(internal())
-            }
+            Err(other) => Err(ProvinceError::internal(other.body_text())),
         }
     }
 }
@@ -109,18 +95,18 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
 pub struct RawBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
-    type Rejection = AdminError;
+    type Rejection = ProvinceError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AdminError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, ProvinceError> {
         match Bytes::from_request(req, state).await {
             Ok(b) => Ok(RawBody(b)),
-            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(AdminError::new(
+            Err(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(ProvinceError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload_too_large",
                 "请求内容过大",
                 "The request is too large",
             )),
-            Err(_) => Err(AdminError::new(
+            Err(_) => Err(ProvinceError::new(
                 StatusCode::BAD_REQUEST,
                 "bad_body",
                 "请求内容未能完整读取",
@@ -136,9 +122,9 @@ impl<S: Send + Sync> FromRequest<S> for RawBody {
 pub struct JsonBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for JsonBody {
-    type Rejection = AdminError;
+    type Rejection = ProvinceError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, AdminError> {
+    async fn from_request(req: Request, state: &S) -> Result<Self, ProvinceError> {
         let json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -151,7 +137,7 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
             })
             .unwrap_or(false);
         if !json {
-            return Err(AdminError::new(
+            return Err(ProvinceError::new(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 "not_json",
                 "请求内容应为 JSON（Content-Type: application/json）",

@@ -1,0 +1,212 @@
+//! What a change going up carries: its kind, and the payload of each kind both ends agree on.
+//!
+//! The hall writes these payloads into its change log; the province reads
+//! them back from an upload. Every payload ignores fields it does not know
+//! (a newer hall may add some), and every enum keeps a value it does not
+//! know as `Other` (a newer hall may send new states), so an older province
+//! stores what it can and acknowledges the rest, and a newer one still reads
+//! what an older hall sends. A change of kind [`ChangeKind::Other`] is
+//! acknowledged and not stored; the protocol version guards meaning.
+
+use crate::Change;
+use serde::{Deserialize, Serialize};
+
+/// The kind of a change, as `Change::kind` spells it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// A snapshot of a whole ticket ([`TicketChange`]); key: the ticket's id.
+    Ticket,
+    /// A counter opened, paused, resumed or closed ([`CounterEvent`]); key: `counter-wall-counter`.
+    CounterEvent,
+    /// A password changed at the hall ([`StaffPassword`]); key: the staff number.
+    StaffPassword,
+    /// A PC of the hall reporting on updating ([`UpdateStatus`]); key: `hall:CODE/pc`.
+    UpdateStatus,
+    /// A kind this version does not know.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl ChangeKind {
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "ticket" => Self::Ticket,
+            "counter_event" => Self::CounterEvent,
+            "staff_password" => Self::StaffPassword,
+            "update_status" => Self::UpdateStatus,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ticket => "ticket",
+            Self::CounterEvent => "counter_event",
+            Self::StaffPassword => "staff_password",
+            Self::UpdateStatus => "update_status",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+impl std::fmt::Display for ChangeKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A ticket's snapshot: the business day and the ticket as the queue keeps it.
+/// The hall sends the queue's whole ticket (`T = &queue::Ticket`); the
+/// province reads the columns it stores ([`TicketHead`]) and keeps the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketChange<T = TicketHead> {
+    #[serde(default)]
+    pub day: i64,
+    pub ticket: T,
+}
+
+/// What the province reads of a ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketHead {
+    pub id: u64,
+    /// As printed: `A012`.
+    pub no: String,
+    /// The business it queues for now: `A`.
+    pub business: String,
+    pub state: TicketStateHead,
+}
+
+/// A ticket's state is an object tagged `state`; the rest of it stays in the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketStateHead {
+    pub state: TicketStateKind,
+}
+
+/// The states of the queue's `TicketState`, by their tag.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStateKind {
+    Waiting,
+    Called,
+    Serving,
+    Done,
+    NoShow,
+    Expired,
+    /// A state this version does not know: stored as it is spelled.
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl TicketStateKind {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Called => "called",
+            Self::Serving => "serving",
+            Self::Done => "done",
+            Self::NoShow => "no_show",
+            Self::Expired => "expired",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+/// A counter's event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterEvent {
+    pub counter: u16,
+    pub event: CounterEventKind,
+    /// Who opened it (`opened` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub staff: Option<String>,
+    /// Why it paused (`paused` only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// When, in Unix ms.
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CounterEventKind {
+    Opened,
+    Paused,
+    Resumed,
+    Closed,
+    #[serde(untagged)]
+    Other(String),
+}
+
+/// A password changed at the hall: the new hash (a PHC string).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffPassword {
+    pub password_hash: String,
+}
+
+/// Where a PC of the hall stands with updating.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateStatus {
+    pub current_version: String,
+    #[serde(default)]
+    pub offered: Option<String>,
+    pub state: UpdateState,
+    #[serde(default)]
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateState {
+    Offered,
+    Downloading,
+    Installed,
+    Failed,
+    UpToDate,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl UpdateState {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Offered => "offered",
+            Self::Downloading => "downloading",
+            Self::Installed => "installed",
+            Self::Failed => "failed",
+            Self::UpToDate => "up_to_date",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+/// A change's payload, read by its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Payload {
+    Ticket(TicketChange),
+    CounterEvent(CounterEvent),
+    StaffPassword(StaffPassword),
+    UpdateStatus(UpdateStatus),
+    /// A kind this version does not know (named).
+    Unknown(String),
+}
+
+impl Change {
+    /// The kind of this change.
+    pub fn change_kind(&self) -> ChangeKind {
+        ChangeKind::parse(&self.kind)
+    }
+
+    /// The payload, read as its kind says; an error when the body does not
+    /// hold what that kind needs.
+    pub fn payload(&self) -> Result<Payload, serde_json::Error> {
+        let body = &self.body;
+        Ok(match self.change_kind() {
+            ChangeKind::Ticket => Payload::Ticket(TicketChange::deserialize(body)?),
+            ChangeKind::CounterEvent => Payload::CounterEvent(CounterEvent::deserialize(body)?),
+            ChangeKind::StaffPassword => Payload::StaffPassword(StaffPassword::deserialize(body)?),
+            ChangeKind::UpdateStatus => Payload::UpdateStatus(UpdateStatus::deserialize(body)?),
+            ChangeKind::Other(kind) => Payload::Unknown(kind),
+        })
+    }
+}
