@@ -19,7 +19,11 @@ async fn the_desk_outbox_delivers_in_order_and_survives_reopening() {
             .unwrap();
         store.desk_queue(&["3".to_owned()]).await.unwrap();
         let waiting = store.desk_waiting(2).await.unwrap();
-        assert_eq!(bodies(&waiting), ["1", "2"], "oldest first, at most the limit");
+        assert_eq!(
+            bodies(&waiting),
+            ["1", "2"],
+            "oldest first, at most the limit"
+        );
         store.desk_delivered(waiting[0].seq).await.unwrap();
         store.close().await;
     }
