@@ -446,3 +446,63 @@ async fn clerk(
         let _ = api.post::<_, Empty>("/api/v1/ratings", pad, &rating).await;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ipc::hall::TicketRow;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_simulated_day_issues_serves_and_rates_through_the_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = crate::start(crate::Options {
+            db: dir.path().join("hall.db"),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            utc_offset_minutes: crate::clock::CST_OFFSET_MINUTES,
+            demo: true,
+            queue: queue::QueueConfig::demo(),
+            province: None,
+        })
+        .await
+        .unwrap();
+        let summary = run(&node, 30_000.0, 7, Some(1))
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        assert_eq!(summary.days, 1);
+        assert!(summary.tickets > 100, "{summary:?}");
+
+        let api = Api {
+            http: reqwest::Client::new(),
+            base: format!("http://{}", node.addr),
+        };
+        let token = api.sign_in("1101").await.unwrap();
+        let rows: Vec<TicketRow> = api
+            .http
+            .get(format!("{}/api/v1/tickets", api.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            rows.len() as u64,
+            summary.tickets,
+            "every ticket taken is there"
+        );
+        let done = rows.iter().filter(|r| r.state == "done").count();
+        let rated = rows
+            .iter()
+            .filter(|r| r.score.is_some_and(|s| s > 0))
+            .count();
+        assert!(done > rows.len() / 2, "served: {done} of {}", rows.len());
+        assert!(rated > done / 2, "rated on the pads: {rated} of {done}");
+        assert!(
+            rows.iter().all(|r| r.state != "waiting"),
+            "nobody is left waiting when the day ends"
+        );
+    }
+}
