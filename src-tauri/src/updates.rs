@@ -171,6 +171,8 @@ async fn report_last_install(app: &AppHandle) {
     if let Err(e) = std::fs::remove_file(&marker) {
         warn!(file = %marker.display(), error = %e, "the install marker stays");
     }
+    // Someone may have signed in meanwhile, their sign-in's delivery already done.
+    desk.flush_reports().await;
 }
 
 /// Asks the hall; keeps and announces what it offers.
