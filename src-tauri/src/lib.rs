@@ -41,7 +41,7 @@ pub fn run() {
             updates::start(app.handle().clone());
             tauri::async_runtime::spawn(async move {
                 if let Err(e) = starting.await {
-                    eprintln!("营业厅客户端无法启动 / the hall client could not start: {e}");
+                    tracing::error!(error = %e, "营业厅客户端无法启动 / the hall client could not start");
                     std::process::exit(1);
                 }
             });
@@ -63,7 +63,7 @@ pub fn run() {
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
-        eprintln!("营业厅客户端无法启动 / the hall client could not start: {e}");
+        tracing::error!(error = %e, "营业厅客户端无法启动 / the hall client could not start");
         std::process::exit(1);
     }
 }

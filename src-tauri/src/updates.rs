@@ -9,13 +9,15 @@
 //! it up to the province.
 
 use crate::desk::Desk;
+use ipc::hall::{UpdateReport, UpdateState};
 use ipc::{cmd, ApiError, ErrorCode, UpdateInfo};
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use tokio::sync::Mutex;
+use tracing::{info, warn};
 
 /// The release signing public key (base64, as `cargo xtask release keygen`
 /// prints it), fixed at build time. Without one this build cannot update.
@@ -37,6 +39,12 @@ fn next_check(failures: u32) -> Duration {
 }
 /// Left behind by an install, read on the next start to report how it went.
 const MARKER: &str = "update-installing.json";
+
+/// What [`MARKER`] holds: the version being installed.
+#[derive(Serialize, Deserialize)]
+struct Installing {
+    version: String,
+}
 
 /// The update waiting for the clerk, if any.
 pub struct Updates {
@@ -95,49 +103,76 @@ fn pc_name() -> String {
     }
 }
 
-fn report(desk: &Desk, current: &str, offered: Option<&str>, state: &str, detail: Option<String>) {
-    desk.report_update(json!({
-        "pc": pc_name(), "current_version": current, "offered": offered,
-        "state": state, "detail": detail,
-    }));
+async fn report(
+    desk: &Desk,
+    current: &str,
+    offered: Option<&str>,
+    state: UpdateState,
+    detail: Option<String>,
+) {
+    desk.report_update(UpdateReport {
+        pc: pc_name(),
+        current_version: current.to_owned(),
+        offered: offered.map(str::to_owned),
+        state,
+        detail,
+    })
+    .await;
 }
 
 /// Reports the outcome of the last install (from its marker), then checks now and every half hour.
 pub fn start(app: AppHandle) {
     if PUBKEY.is_none() {
-        eprintln!("this build has no update key: updates are off");
+        warn!("this build has no update key: updates are off");
         return;
     }
-    let current = app.package_info().version.to_string();
-    let updates = app.state::<Updates>();
-    let marker = updates.dir.join(MARKER);
-    if let Ok(text) = std::fs::read_to_string(&marker) {
-        let wanted = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v["version"].as_str().map(str::to_owned))
-            .unwrap_or_default();
-        let desk = app.state::<Desk>();
-        if wanted == current {
-            report(&desk, &current, Some(&wanted), "installed", None);
-        } else {
-            let detail = format!("still {current} after installing {wanted}");
-            report(&desk, &current, Some(&wanted), "failed", Some(detail));
-        }
-        let _ = std::fs::remove_file(&marker);
-    }
     tauri::async_runtime::spawn(async move {
+        report_last_install(&app).await;
         let mut failures = 0;
         loop {
             match check(&app).await {
                 Ok(_) => failures = 0,
                 Err(e) => {
                     failures += 1;
-                    eprintln!("update check: {e}");
+                    warn!(error = %e, failures, "update check failed");
                 }
             }
             tokio::time::sleep(next_check(failures)).await;
         }
     });
+}
+
+/// Reports how the install that left [`MARKER`] went, if one did, and removes it.
+async fn report_last_install(app: &AppHandle) {
+    let current = app.package_info().version.to_string();
+    let marker = app.state::<Updates>().dir.join(MARKER);
+    let Ok(text) = std::fs::read_to_string(&marker) else {
+        return;
+    };
+    let wanted = serde_json::from_str::<Installing>(&text)
+        .map(|i| i.version)
+        .unwrap_or_default();
+    let desk = app.state::<Desk>();
+    if wanted == current {
+        info!(version = %current, "update installed");
+        report(&desk, &current, Some(&wanted), UpdateState::Installed, None).await;
+    } else {
+        let detail = format!("still {current} after installing {wanted}");
+        warn!(%current, %wanted, "update not installed");
+        report(
+            &desk,
+            &current,
+            Some(&wanted),
+            UpdateState::Failed,
+            Some(detail),
+        )
+        .await;
+    }
+    if let Err(e) = std::fs::remove_file(&marker) {
+        warn!(file = %marker.display(), error = %e, "the install marker stays");
+    }
+    // Someone may have signed in meanwhile, their sign-in's delivery already done.
+    desk.flush_reports().await;
 }
 
 /// Asks the hall; keeps and announces what it offers.
@@ -171,7 +206,14 @@ pub async fn check(app: &AppHandle) -> Result<Option<UpdateInfo>, String> {
     *pending = found;
     drop(pending);
     if let (true, Some(u)) = (is_new, &announce) {
-        report(&desk, &u.current, Some(&u.version), "offered", None);
+        report(
+            &desk,
+            &u.current,
+            Some(&u.version),
+            UpdateState::Offered,
+            None,
+        )
+        .await;
         desk.flush_reports().await;
         let _ = app.emit(cmd::UPDATE_EVENT, u.clone());
     }
@@ -192,21 +234,31 @@ pub async fn install(app: &AppHandle) -> Result<(), ApiError> {
         &desk,
         &update.current_version,
         Some(&update.version),
-        "downloading",
+        UpdateState::Downloading,
         None,
-    );
+    )
+    .await;
     let marker = updates.dir.join(MARKER);
-    let _ = std::fs::write(&marker, json!({"version": update.version}).to_string());
+    let installing = Installing {
+        version: update.version.clone(),
+    };
+    let written = serde_json::to_vec(&installing)
+        .map_err(std::io::Error::other)
+        .and_then(|bytes| std::fs::write(&marker, bytes));
+    if let Err(e) = written {
+        warn!(file = %marker.display(), error = %e, "the install marker is not written; the next start cannot report the outcome");
+    }
     if let Err((code, why)) = download_and_install(&update).await {
         let _ = std::fs::remove_file(&marker);
-        eprintln!("update {} not installed: {why}", update.version);
+        warn!(version = %update.version, error = %why, "update not installed");
         report(
             &desk,
             &update.current_version,
             Some(&update.version),
-            "failed",
+            UpdateState::Failed,
             Some(why),
-        );
+        )
+        .await;
         desk.flush_reports().await;
         *updates.pending.lock().await = None;
         return Err(ApiError::new(code));
@@ -238,10 +290,7 @@ async fn download_and_install(update: &Update) -> Result<(), (ErrorCode, String)
         std::fs::write(&package, &bytes).map_err(|e| failed(&e))?;
         match crate::deb::install(&package) {
             Ok(brought) if !brought.is_empty() => {
-                eprintln!(
-                    "update {version}: apt also installed {}",
-                    brought.join(", ")
-                );
+                info!(%version, packages = %brought.join(", "), "apt also installed packages for the update");
                 Ok(())
             }
             Ok(_) => Ok(()),

@@ -105,7 +105,7 @@ impl From<StoreError> for HallError {
 impl IntoResponse for HallError {
     fn into_response(self) -> Response {
         if let Self::Internal(cause) = &self {
-            eprintln!("hall node: internal error: {cause}");
+            tracing::error!(%cause, "hall node: internal error");
         }
         (self.parts().0, Json(self.api_error())).into_response()
     }

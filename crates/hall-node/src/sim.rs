@@ -10,7 +10,13 @@
 use crate::error::HallError;
 use crate::Running;
 use domain::{HallCode, Role, StaffName, StaffNo};
-use serde_json::{json, Value};
+use ipc::hall::{
+    CounterReply, Empty, IssueReply, IssueRequest, RatingRequest, SessionReply, TransferRequest,
+};
+use ipc::{ApiError, LoginRequest};
+use queue::Event;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,22 +79,63 @@ struct Api {
 }
 
 impl Api {
-    async fn post(&self, path: &str, token: &str, body: Value) -> Result<Value, u16> {
+    /// Posts `body` as `token`; a refusal is its status, a node out of reach (or an answer not understood) 0.
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> Result<T, u16> {
         let r = self
             .http
             .post(format!("{}{path}", self.base))
             .bearer_auth(token)
-            .json(&body)
+            .json(body)
             .send()
             .await
             .map_err(|_| 0u16)?;
         let status = r.status();
-        let v = r.json::<Value>().await.unwrap_or(Value::Null);
-        if status.is_success() {
-            Ok(v)
-        } else {
-            Err(status.as_u16())
+        if !status.is_success() {
+            return Err(status.as_u16());
         }
+        r.json::<T>().await.map_err(|_| 0u16)
+    }
+
+    /// A counter action (`op`) with its body; the answer says what it made happen.
+    async fn act<B: Serialize>(
+        &self,
+        counter: u16,
+        op: &str,
+        token: &str,
+        body: &B,
+    ) -> Result<CounterReply, u16> {
+        self.post(&format!("/api/v1/counters/{counter}/{op}"), token, body)
+            .await
+    }
+
+    /// Signs a simulated clerk in; returns the session token.
+    async fn sign_in(&self, no: &str) -> Result<String, HallError> {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/sessions", self.base))
+            .json(&LoginRequest {
+                staff_no: no.to_owned(),
+                password: SIM_PASSWORD.to_owned(),
+            })
+            .send()
+            .await
+            .map_err(HallError::internal)?;
+        if !r.status().is_success() {
+            let why = r.json::<ApiError>().await.map_err(HallError::internal)?;
+            return Err(HallError::internal(format!(
+                "sim clerk {no} cannot sign in: {why}"
+            )));
+        }
+        let reply = r
+            .json::<SessionReply>()
+            .await
+            .map_err(HallError::internal)?;
+        Ok(reply.token)
     }
 }
 
@@ -161,21 +208,7 @@ pub async fn run(
     };
     let mut clerks = Vec::new();
     for (no, _, counter) in SIM_CLERKS {
-        let v = api
-            .http
-            .post(format!("{}/api/v1/sessions", api.base))
-            .json(&json!({"staff_no": no, "password": SIM_PASSWORD}))
-            .send()
-            .await
-            .map_err(HallError::internal)?
-            .json::<Value>()
-            .await
-            .map_err(HallError::internal)?;
-        let token = v["token"]
-            .as_str()
-            .ok_or_else(|| HallError::internal(format!("sim clerk {no} cannot sign in: {v}")))?
-            .to_owned();
-        clerks.push((counter, token));
+        clerks.push((counter, api.sign_in(no).await?));
     }
     Ok(tokio::spawn(simulate(
         api, kiosk, clerks, pads, speed, seed, days,
@@ -289,12 +322,13 @@ async fn arrivals(api: &Api, kiosk: &str, desk: &str, speed: f64, rng: &mut Rng)
             "vip" | "appointment" => desk,
             _ => kiosk,
         };
+        let req = IssueRequest {
+            business: business.to_owned(),
+            priority: Some(priority.to_owned()),
+            customer,
+        };
         let taken = api
-            .post(
-                "/api/v1/tickets",
-                issuer,
-                json!({"business": business, "priority": priority, "customer": customer}),
-            )
+            .post::<_, IssueReply>("/api/v1/tickets", issuer, &req)
             .await;
         issued += u64::from(taken.is_ok());
     }
@@ -310,15 +344,14 @@ async fn clerk(
     seed: u64,
 ) {
     let mut rng = Rng(seed);
-    let at = |op: &str| format!("/api/v1/counters/{counter}/{op}");
-    let _ = api.post(&at("open"), &token, json!({})).await;
+    let _ = api.act(counter, "open", &token, &Empty {}).await;
     loop {
         // Read before calling: nobody to call after the doors closed means nobody is left.
         let doors = *day.doors.borrow();
         if doors == Doors::Gone {
             return;
         }
-        let called = match api.post(&at("call-next"), &token, json!({})).await {
+        let called = match api.act(counter, "call-next", &token, &Empty {}).await {
             Ok(v) => v,
             Err(status) => {
                 match doors {
@@ -340,22 +373,25 @@ async fn clerk(
                 continue;
             }
         };
-        let business = called["events"][0]["no"]
-            .as_str()
-            .and_then(|n| n.get(..1))
-            .unwrap_or("A")
-            .to_owned();
+        let business = called
+            .events
+            .iter()
+            .find_map(|e| match e {
+                Event::Called { no, .. } => Some(no.business.to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "A".to_owned());
         // The customer walks up; some need a second call, a few never come.
         tokio::time::sleep(real(15.0 + rng.exp(20.0), speed)).await;
         if rng.below(100) < 10 {
-            let _ = api.post(&at("recall"), &token, json!({})).await;
+            let _ = api.act(counter, "recall", &token, &Empty {}).await;
             tokio::time::sleep(real(30.0, speed)).await;
             if rng.below(100) < 50 {
-                let _ = api.post(&at("no-show"), &token, json!({})).await;
+                let _ = api.act(counter, "no-show", &token, &Empty {}).await;
                 continue;
             }
         }
-        if api.post(&at("start"), &token, json!({})).await.is_err() {
+        if api.act(counter, "start", &token, &Empty {}).await.is_err() {
             continue;
         }
         let mean = match business.as_str() {
@@ -369,38 +405,104 @@ async fn clerk(
         // A few need another business. (The number's letter is the business the
         // ticket was issued for; a ticket transferred before may already have the
         // other one: then this clerk serves it after all.)
+        let elsewhere = TransferRequest {
+            to_business: Some(if business == "C" { "A" } else { "C" }.to_owned()),
+            ..TransferRequest::default()
+        };
         if rng.below(100) < 3
             && api
-                .post(
-                    &at("transfer"),
-                    &token,
-                    json!({"to_business": if business == "C" { "A" } else { "C" }}),
-                )
+                .act(counter, "transfer", &token, &elsewhere)
                 .await
                 .is_ok()
         {
             continue;
         }
-        let Ok(done) = api.post(&at("finish"), &token, json!({})).await else {
+        let Ok(done) = api.act(counter, "finish", &token, &Empty {}).await else {
             continue;
         };
         let Some(pad) = &pad else { continue };
-        let ticket = done["events"][0]["ticket"].as_u64().unwrap_or(0);
+        let ticket = done
+            .events
+            .iter()
+            .find_map(|e| match e {
+                Event::Finished { ticket, .. } => Some(ticket.0),
+                _ => None,
+            })
+            .unwrap_or(0);
         tokio::time::sleep(real(8.0 + rng.exp(6.0), speed)).await;
-        let (score, reasons): (Value, Vec<&str>) = match rng.below(100) {
-            0..=9 => (Value::Null, vec![]),
-            10..=63 => (json!(5), vec![]),
-            64..=86 => (json!(4), vec![]),
-            87..=94 => (json!(3), vec![]),
-            95..=97 => (json!(2), vec!["等待时间长"]),
-            _ => (json!(1), vec!["办理速度慢", "服务态度不好"]),
+        let (score, reasons): (Option<u8>, &[&str]) = match rng.below(100) {
+            0..=9 => (None, &[]),
+            10..=63 => (Some(5), &[]),
+            64..=86 => (Some(4), &[]),
+            87..=94 => (Some(3), &[]),
+            95..=97 => (Some(2), &["等待时间长"]),
+            _ => (Some(1), &["办理速度慢", "服务态度不好"]),
         };
-        let _ = api
-            .post(
-                "/api/v1/ratings",
-                pad,
-                json!({"ticket": ticket, "score": score, "reasons": reasons}),
-            )
-            .await;
+        let rating = RatingRequest {
+            ticket,
+            score,
+            reasons: reasons.iter().map(|r| (*r).to_owned()).collect(),
+        };
+        let _ = api.post::<_, Empty>("/api/v1/ratings", pad, &rating).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ipc::hall::TicketRow;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_simulated_day_issues_serves_and_rates_through_the_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let node = crate::start(crate::Options {
+            db: dir.path().join("hall.db"),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            utc_offset_minutes: crate::clock::CST_OFFSET_MINUTES,
+            demo: true,
+            queue: queue::QueueConfig::demo(),
+            province: None,
+        })
+        .await
+        .unwrap();
+        let summary = run(&node, 30_000.0, 7, Some(1))
+            .await
+            .unwrap()
+            .await
+            .unwrap();
+        assert_eq!(summary.days, 1);
+        assert!(summary.tickets > 100, "{summary:?}");
+
+        let api = Api {
+            http: reqwest::Client::new(),
+            base: format!("http://{}", node.addr),
+        };
+        let token = api.sign_in("1101").await.unwrap();
+        let rows: Vec<TicketRow> = api
+            .http
+            .get(format!("{}/api/v1/tickets", api.base))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            rows.len() as u64,
+            summary.tickets,
+            "every ticket taken is there"
+        );
+        let done = rows.iter().filter(|r| r.state == "done").count();
+        let rated = rows
+            .iter()
+            .filter(|r| r.score.is_some_and(|s| s > 0))
+            .count();
+        assert!(done > rows.len() / 2, "served: {done} of {}", rows.len());
+        assert!(rated > done / 2, "rated on the pads: {rated} of {done}");
+        assert!(
+            rows.iter().all(|r| r.state != "waiting"),
+            "nobody is left waiting when the day ends"
+        );
     }
 }

@@ -157,7 +157,20 @@ pub enum WireEvent {
     },
 }
 
+/// `{}`: the body of a request without parameters, or an answer with nothing to say.
+///
+/// Read as an answer it accepts any object: a client that only needs to know
+/// the call went through ignores what a newer node may add.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Empty {}
+
 // ----- counter work and boards ---------------------------------------------
+
+/// The answer to each `POST /api/v1/counters/{no}/…`: what the action made happen, in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CounterReply {
+    pub events: Vec<queue::Event>,
+}
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -393,4 +406,66 @@ pub struct SupervisorNotice {
     /// The business a moved ticket now queues for.
     pub to_business: Option<BusinessCode>,
     pub reason: String,
+}
+
+// ----- updates of the hall's PCs -------------------------------------------
+
+/// Where a PC stands with an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UpdateState {
+    /// The hall offers a release; it waits for the clerk.
+    Offered,
+    /// The clerk chose to install it; it is being fetched and checked.
+    Downloading,
+    /// The PC runs the offered release.
+    Installed,
+    /// Fetching, checking or installing failed (`detail` says why).
+    Failed,
+    /// Nothing to install.
+    UpToDate,
+}
+
+/// `POST /api/v1/updates/report` body (a staff session): a PC says where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateReport {
+    /// This PC's name in the hall (letters, digits, dashes; at most 40).
+    pub pc: String,
+    pub current_version: String,
+    /// The release offered, if any.
+    pub offered: Option<String>,
+    pub state: UpdateState,
+    pub detail: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn empty_is_an_empty_object_and_reads_any_object() {
+        assert_eq!(serde_json::to_value(Empty {}).unwrap(), json!({}));
+        let read: Empty = serde_json::from_value(json!({"events": []})).unwrap();
+        assert_eq!(read, Empty {});
+    }
+
+    #[test]
+    fn update_report_wire_shape() {
+        let r = UpdateReport {
+            pc: "pc-1".into(),
+            current_version: "0.1.1".into(),
+            offered: Some("0.1.2".into()),
+            state: UpdateState::UpToDate,
+            detail: None,
+        };
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(
+            v,
+            json!({"pc": "pc-1", "current_version": "0.1.1", "offered": "0.1.2",
+                   "state": "up_to_date", "detail": null})
+        );
+        assert_eq!(serde_json::from_value::<UpdateReport>(v).unwrap(), r);
+    }
 }

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod desk;
 pub mod hall;
 pub mod owned;
 pub mod tokens;
@@ -60,20 +61,24 @@ impl Store {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        Self::connect(opts, 4).await
+        Self::connect(opts, SqlitePoolOptions::new().max_connections(4)).await
     }
 
     /// A private in-memory database, for tests and tools.
     pub async fn open_in_memory() -> Result<Self> {
         let opts = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
-        Self::connect(opts, 1).await
+        // One connection, never closed for being idle or old: the database
+        // lives as long as that connection does.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None);
+        Self::connect(opts, pool).await
     }
 
-    async fn connect(opts: SqliteConnectOptions, max: u32) -> Result<Self> {
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max)
-            .connect_with(opts)
-            .await?;
+    async fn connect(opts: SqliteConnectOptions, pool: SqlitePoolOptions) -> Result<Self> {
+        let pool = pool.connect_with(opts).await?;
         sqlx::migrate!("./migrations").run(&pool).await?;
         Ok(Self { pool })
     }

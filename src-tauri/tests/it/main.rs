@@ -1,6 +1,6 @@
 //! The desktop's use cases against a hosted hall node (sign-in, refusals, password, counter work, events), and the Windows installer configuration's validity.
 
-use ipc::hall::WireEvent;
+use ipc::hall::{UpdateReport, UpdateState, WireEvent};
 use ipc::{ChangePasswordRequest, CounterAct, CounterAction, ErrorCode, LoginRequest};
 use std::sync::{Arc, Mutex};
 use yyt_desktop::desk::{Desk, Notify};
@@ -339,19 +339,35 @@ fn the_windows_installer_configuration_is_a_valid_tauri_config() {
 async fn update_reports_left_by_a_previous_run_are_delivered_at_sign_in() {
     std::env::set_var(yyt_desktop::desk::HALL_LISTEN_ENV, "127.0.0.1:0");
     let dir = tempfile::tempdir().unwrap();
+    // The reports not yet delivered, as the desk's database keeps them.
+    let queued = || async {
+        let store = store::Store::open(&dir.path().join(yyt_desktop::desk::DESK_DB))
+            .await
+            .unwrap();
+        let waiting = store.desk_waiting(100).await.unwrap();
+        store.close().await;
+        waiting
+    };
+    // The new version said "installed" and was closed before anyone signed in
+    // (a version before the database kept it in this file).
     let file = dir.path().join("update-reports.json");
-    // The new version said "installed" and was closed before anyone signed in.
-    let report = |state: &str| serde_json::json!({"pc": "pc-1", "current_version": "0.1.1", "offered": "0.1.1", "state": state, "detail": null});
-    std::fs::write(&file, serde_json::json!([report("installed")]).to_string()).unwrap();
+    let legacy = serde_json::json!([{"pc": "pc-1", "current_version": "0.1.1", "offered": "0.1.1", "state": "installed", "detail": null}]);
+    std::fs::write(&file, legacy.to_string()).unwrap();
     let desk = Desk::open(dir.path(), Arc::new(|_| {})).await.unwrap();
-    desk.report_update(report("up_to_date"));
-    let kept: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    desk.report_update(UpdateReport {
+        pc: "pc-1".into(),
+        current_version: "0.1.1".into(),
+        offered: Some("0.1.1".into()),
+        state: UpdateState::UpToDate,
+        detail: None,
+    })
+    .await;
+    let kept = queued().await;
     assert_eq!(kept.len(), 2, "queued reports are on disk until delivered");
+    assert!(!file.exists(), "the earlier version's file is taken over");
 
     desk.login(login("1001", "demo-1001")).await.unwrap();
-    let kept: Vec<serde_json::Value> =
-        serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    let kept = queued().await;
     assert!(kept.is_empty(), "delivered: {kept:?}");
     let store = store::Store::open(&dir.path().join("hall.db"))
         .await

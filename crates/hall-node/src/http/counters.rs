@@ -8,10 +8,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::post;
 use axum::{Json, Router};
-use ipc::hall::{CallTicketRequest, FinishRequest, PauseRequest, TransferRequest};
+use ipc::hall::{CallTicketRequest, CounterReply, FinishRequest, PauseRequest, TransferRequest};
 use ipc::ErrorCode;
 use queue::{BusinessCode, Command, CounterNo, CounterStatus, TicketNo, TransferPlacement};
-use serde_json::{json, Value};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -28,7 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/counters/{no}/transfer", post(transfer))
 }
 
-type Reply = Result<Json<Value>, HallError>;
+type Reply = Result<Json<CounterReply>, HallError>;
 
 fn counter_no(raw: u16) -> Result<CounterNo, HallError> {
     CounterNo::new(raw)
@@ -59,7 +58,7 @@ async fn at_own_counter(
         }
     }
     let events = s.driver.apply(cmd(counter)).await?;
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(CounterReply { events }))
 }
 
 async fn open(State(s): State<AppState>, caller: Caller, Path(no): Path<u16>) -> Reply {
@@ -72,7 +71,7 @@ async fn open(State(s): State<AppState>, caller: Caller, Path(no): Path<u16>) ->
             staff: clerk,
         })
         .await?;
-    Ok(Json(json!({ "events": events })))
+    Ok(Json(CounterReply { events }))
 }
 
 async fn close(State(s): State<AppState>, caller: Caller, Path(no): Path<u16>) -> Reply {

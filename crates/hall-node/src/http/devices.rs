@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use ipc::hall::{DisplayState, PadState, RatingRequest};
+use ipc::hall::{DisplayState, Empty, PadState, RatingRequest};
 use ipc::ErrorCode;
 use queue::{Command, CounterNo, Rating, Score, TicketId};
 use store::hall::DeviceKind;
@@ -60,7 +60,7 @@ async fn rate(
     State(s): State<AppState>,
     caller: Caller,
     Body(req): Body<RatingRequest>,
-) -> Result<(StatusCode, Json<serde_json::Value>), HallError> {
+) -> Result<(StatusCode, Json<Empty>), HallError> {
     let counter = pad_counter(&caller)?;
     let rating = match req.score {
         None => Rating::NotRated,
@@ -105,5 +105,5 @@ async fn rate(
             rating,
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(serde_json::json!({}))))
+    Ok((StatusCode::CREATED, Json(Empty {})))
 }

@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::Password;
 use domain::StaffNo;
-use ipc::hall::SessionReply;
+use ipc::hall::{Empty, SessionReply};
 use ipc::{AppInfo, ChangePasswordRequest, DemoAccount, ErrorCode, LoginRequest};
 use store::accounts::ChangePasswordError;
 use store::accounts::LoginError;
@@ -81,18 +81,18 @@ async fn sign_out(
     State(s): State<AppState>,
     headers: HeaderMap,
     uri: Uri,
-) -> Result<Json<serde_json::Value>, HallError> {
+) -> Result<Json<Empty>, HallError> {
     let token = token_of(&headers, &uri).ok_or(HallError::Unauthorized)?;
     s.callers.forget(&token);
     s.store.close_session(&token).await?;
-    Ok(Json(serde_json::json!({})))
+    Ok(Json(Empty {}))
 }
 
 async fn change_password(
     State(s): State<AppState>,
     caller: Caller,
     Body(req): Body<ChangePasswordRequest>,
-) -> Result<Json<serde_json::Value>, HallError> {
+) -> Result<Json<Empty>, HallError> {
     let staff_no = caller.staff()?.staff_no.clone();
     if req.current.is_empty() {
         return Err(HallError::bad(ErrorCode::PasswordRequired));
@@ -108,7 +108,7 @@ async fn change_password(
             ChangePasswordError::Unchanged => HallError::bad(ErrorCode::PasswordUnchanged),
             ChangePasswordError::Store(e) => e.into(),
         })?;
-    Ok(Json(serde_json::json!({})))
+    Ok(Json(Empty {}))
 }
 
 /// What a login screen shows before anyone signs in: the hall, and in demo mode its demo accounts.

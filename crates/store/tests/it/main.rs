@@ -1,4 +1,4 @@
-//! Integration tests of the local store: sign-in, throttle, password change, demo seed, durability.
+//! Integration tests of the local store: sign-in, throttle, password change, demo seed, durability, the desk's outbox.
 
 use domain::{LoginThrottle, Password, Role, StaffNo};
 use store::accounts::{ChangePasswordError, LoginError};
@@ -18,6 +18,7 @@ async fn demo_store() -> Store {
 }
 
 mod audit;
+mod desk;
 
 #[tokio::test]
 async fn demo_accounts_sign_in_with_their_roles() {
