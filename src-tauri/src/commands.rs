@@ -1,15 +1,22 @@
 //! The Tauri commands: each hands its input to `Desk` and returns what it answers.
+//!
+//! Each is typed by its descriptor in `ipc::commands` (`Request<Login>` in,
+//! `Response<Login>` out) and named as the descriptor says; the tests below
+//! check that every descriptor has its command here and in `generate_handler!`.
 
 use crate::desk::Desk;
-use ipc::hall::{BoardView, MeView, SupervisorNotice};
-use ipc::{
-    ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, SupervisorAct,
-    UpdateInfo,
+use ipc::commands::{
+    AppInfo, ChangePassword, CounterAct, CurrentSession, HallBoard, Login, Logout, MyCounter,
+    Request, Response, SupervisorAct, SupervisorActions, UpdateInstall, UpdateStatus,
 };
+use ipc::ApiError;
 use tauri::State;
 
 #[tauri::command]
-pub async fn app_info(app: tauri::AppHandle, desk: State<'_, Desk>) -> Result<AppInfo, ApiError> {
+pub async fn app_info(
+    app: tauri::AppHandle,
+    desk: State<'_, Desk>,
+) -> Result<Response<AppInfo>, ApiError> {
     let mut info = desk.app_info().await?;
     // This app's own version (the hall node may run another).
     info.version = app.package_info().version.to_string();
@@ -20,8 +27,8 @@ pub async fn app_info(app: tauri::AppHandle, desk: State<'_, Desk>) -> Result<Ap
 pub async fn login(
     app: tauri::AppHandle,
     desk: State<'_, Desk>,
-    req: LoginRequest,
-) -> Result<SessionView, ApiError> {
+    req: Request<Login>,
+) -> Result<Response<Login>, ApiError> {
     let view = desk.login(req).await?;
     // A sign-in is a good moment to look for an update (and to send queued reports).
     tauri::async_runtime::spawn(async move {
@@ -33,60 +40,137 @@ pub async fn login(
 }
 
 #[tauri::command]
-pub async fn logout(desk: State<'_, Desk>) -> Result<(), ApiError> {
+pub async fn logout(desk: State<'_, Desk>) -> Result<Response<Logout>, ApiError> {
     desk.logout().await;
     Ok(())
 }
 
 #[tauri::command]
-pub async fn current_session(desk: State<'_, Desk>) -> Result<Option<SessionView>, ApiError> {
+pub async fn current_session(desk: State<'_, Desk>) -> Result<Response<CurrentSession>, ApiError> {
     Ok(desk.session())
 }
 
 #[tauri::command]
 pub async fn change_password(
     desk: State<'_, Desk>,
-    req: ChangePasswordRequest,
-) -> Result<(), ApiError> {
+    req: Request<ChangePassword>,
+) -> Result<Response<ChangePassword>, ApiError> {
     desk.change_password(req).await
 }
 
 #[tauri::command]
-pub async fn hall_board(desk: State<'_, Desk>) -> Result<BoardView, ApiError> {
+pub async fn hall_board(desk: State<'_, Desk>) -> Result<Response<HallBoard>, ApiError> {
     desk.board().await
 }
 
 #[tauri::command]
-pub async fn my_counter(desk: State<'_, Desk>) -> Result<MeView, ApiError> {
+pub async fn my_counter(desk: State<'_, Desk>) -> Result<Response<MyCounter>, ApiError> {
     desk.me().await
 }
 
 #[tauri::command]
-pub async fn counter_act(desk: State<'_, Desk>, req: CounterAct) -> Result<(), ApiError> {
+pub async fn counter_act(
+    desk: State<'_, Desk>,
+    req: Request<CounterAct>,
+) -> Result<Response<CounterAct>, ApiError> {
     desk.counter_act(req).await
 }
 
 #[tauri::command]
 pub async fn supervisor_act(
     desk: State<'_, Desk>,
-    req: SupervisorAct,
-) -> Result<SupervisorNotice, ApiError> {
+    req: Request<SupervisorAct>,
+) -> Result<Response<SupervisorAct>, ApiError> {
     desk.supervisor_act(req).await
 }
 
 #[tauri::command]
-pub async fn supervisor_actions(desk: State<'_, Desk>) -> Result<Vec<SupervisorNotice>, ApiError> {
+pub async fn supervisor_actions(
+    desk: State<'_, Desk>,
+) -> Result<Response<SupervisorActions>, ApiError> {
     desk.supervisor_actions().await
 }
 
 #[tauri::command]
 pub async fn update_status(
     updates: State<'_, crate::updates::Updates>,
-) -> Result<Option<UpdateInfo>, ApiError> {
+) -> Result<Response<UpdateStatus>, ApiError> {
     Ok(updates.status().await)
 }
 
 #[tauri::command]
-pub async fn update_install(app: tauri::AppHandle) -> Result<(), ApiError> {
+pub async fn update_install(app: tauri::AppHandle) -> Result<Response<UpdateInstall>, ApiError> {
     crate::updates::install(&app).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// The names of every descriptor, sorted.
+    fn names() -> Vec<&'static str> {
+        let mut names: Vec<_> = ipc::commands::ALL.iter().map(|c| c.name).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// Each command of this file by its function's name, with the descriptor its signature names.
+    fn commands() -> BTreeMap<&'static str, &'static str> {
+        let source = include_str!("commands.rs");
+        let (code, _) = source.split_once("#[cfg(test)]").unwrap();
+        code.split("#[tauri::command]")
+            .skip(1)
+            .map(|item| {
+                let (signature, _) = item.split_once('{').unwrap();
+                let name = signature.split("fn ").nth(1).unwrap();
+                let name = name.split(['(', '<']).next().unwrap().trim();
+                let descriptors: Vec<&str> = ["Request<", "Response<"]
+                    .into_iter()
+                    .flat_map(|alias| signature.split(alias).skip(1))
+                    .map(|rest| rest.split('>').next().unwrap().trim())
+                    .collect();
+                assert!(
+                    !descriptors.is_empty(),
+                    "`{name}` is not typed by a descriptor"
+                );
+                assert!(
+                    descriptors.iter().all(|d| *d == descriptors[0]),
+                    "`{name}` mixes descriptors {descriptors:?}"
+                );
+                (name, descriptors[0])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_command_is_named_as_its_descriptor_says() {
+        let here = commands();
+        for (name, descriptor) in &here {
+            let listed = ipc::commands::ALL
+                .iter()
+                .find(|c| c.type_name == *descriptor)
+                .unwrap_or_else(|| panic!("`{descriptor}` is not in ipc::commands::ALL"));
+            assert_eq!(listed.name, *name, "the command typed by `{descriptor}`");
+        }
+        let have: Vec<_> = here.keys().copied().collect();
+        assert_eq!(have, names(), "every descriptor has its command here");
+    }
+
+    #[test]
+    fn every_command_is_registered() {
+        let lib = include_str!("lib.rs");
+        let (_, list) = lib.split_once("generate_handler![").unwrap();
+        let (list, _) = list.split_once(']').unwrap();
+        // Entries are `commands::name`, comma-separated; `//` comments are skipped.
+        let mut registered: Vec<&str> = list
+            .lines()
+            .filter_map(|line| line.split("//").next())
+            .flat_map(|line| line.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.trim_start_matches("commands::"))
+            .collect();
+        registered.sort_unstable();
+        assert_eq!(registered, names());
+    }
 }

@@ -1,8 +1,8 @@
 //! "My account": change one's own password.
 
+use crate::api;
 use crate::i18n::{text, use_i18n, T};
-use crate::ipc::call;
-use ipc::{cmd, ApiError, ChangePasswordRequest, SessionView};
+use ipc::{ApiError, ChangePasswordRequest, SessionView};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -47,7 +47,7 @@ pub fn AccountPage(session: SessionView) -> impl IntoView {
             new: new.get_untracked(),
         };
         spawn_local(async move {
-            let result = call::<_, ()>(cmd::CHANGE_PASSWORD, req).await;
+            let result = api::change_password(req).await;
             busy.set(false);
             match result {
                 Ok(()) => {

@@ -1,10 +1,11 @@
 //! The root view: the login screen until someone signs in, then their role's shell.
 
+use crate::api;
 use crate::i18n::{I18n, T};
-use crate::ipc::call0;
 use crate::login::Login;
 use crate::shell::Shell;
-use ipc::{cmd, SessionView};
+use ipc::commands::HallEvent;
+use ipc::SessionView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -24,7 +25,7 @@ pub fn App() -> impl IntoView {
 
     // A webview reload keeps the backend's session: pick it up again.
     spawn_local(async move {
-        if let Ok(s) = call0::<Option<SessionView>>(cmd::CURRENT_SESSION).await {
+        if let Ok(s) = api::current_session().await {
             session.set(s);
         }
         restored.set(true);
@@ -44,23 +45,26 @@ pub fn App() -> impl IntoView {
     provide_context(tick);
     // A burst of events (a busy hall) becomes one refresh per 150 ms, not one per event.
     let scheduled = std::rc::Rc::new(std::cell::Cell::new(false));
-    crate::ipc::listen_hall_events(move || {
-        if scheduled.replace(true) {
-            return;
-        }
-        let scheduled = scheduled.clone();
-        set_timeout(
-            move || {
-                scheduled.set(false);
-                tick.0.update(|n| *n += 1);
-            },
-            std::time::Duration::from_millis(150),
-        );
-    });
+    crate::ipc::listen::<HallEvent>(
+        move || {
+            if scheduled.replace(true) {
+                return;
+            }
+            let scheduled = scheduled.clone();
+            set_timeout(
+                move || {
+                    scheduled.set(false);
+                    tick.0.update(|n| *n += 1);
+                },
+                std::time::Duration::from_millis(150),
+            );
+        },
+        || {},
+    );
 
     let notice = HallNotice(RwSignal::new(None));
     provide_context(notice);
-    crate::ipc::listen_hall_wire(move |event| {
+    crate::ipc::listen_payload::<HallEvent>(move |event| {
         if let ipc::hall::WireEvent::Supervised { notice: n } = event {
             notice.0.set(Some(n));
         }

@@ -5,13 +5,16 @@
 //! for the reason (Enter confirms, Esc cancels). A counter card's buttons
 //! open the same dialogs for that counter.
 
+use crate::api;
 use crate::app::HallTick;
-use crate::i18n::{counter_label, duration, supervisor_notice, text, use_i18n, T};
-use crate::ipc::{call, call0};
+use crate::i18n::{
+    counter_label, duration, stage_text, status_text, supervisor_notice, text, use_i18n, T,
+};
 use crate::roles::format_time;
 use crate::workbench::figures_view;
+use ipc::actions::{board_actions, board_key, BoardAction, CounterState};
 use ipc::hall::{BoardView, SupervisorNotice, SyncProblem};
-use ipc::{cmd, ApiError, ErrorCode, Locale, SupervisorAct, SupervisorAction};
+use ipc::{ApiError, ErrorCode, Locale, SupervisorAct, SupervisorAction};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -29,7 +32,7 @@ pub fn Board() -> impl IntoView {
         let mine = generation.get_untracked() + 1;
         generation.set(mine);
         spawn_local(async move {
-            let answer = call0::<BoardView>(cmd::HALL_BOARD).await;
+            let answer = api::hall_board().await;
             if generation.try_get_untracked() != Some(mine) {
                 return;
             }
@@ -45,7 +48,7 @@ pub fn Board() -> impl IntoView {
     let log = RwSignal::new(Vec::<SupervisorNotice>::new());
     let refresh_log = move || {
         spawn_local(async move {
-            if let Ok(list) = call0::<Vec<SupervisorNotice>>(cmd::SUPERVISOR_ACTIONS).await {
+            if let Ok(list) = api::supervisor_actions().await {
                 log.set(list);
             }
         })
@@ -56,20 +59,16 @@ pub fn Board() -> impl IntoView {
         refresh_log();
     });
 
-    // F1 call a ticket · F6 move a ticket · F7 force pause · F9 sign off; Esc cancels.
-    let dialog = RwSignal::new(None::<(Act, Option<u16>)>);
+    // F1 call a ticket · F6 move a ticket · F7 force pause · F9 sign off (`board_actions`); Esc cancels.
+    let dialog = RwSignal::new(None::<(BoardAction, Option<u16>)>);
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
         if key == "Escape" {
             dialog.set(None);
             return;
         }
-        let act = match key.as_str() {
-            "F1" => Act::Call,
-            "F6" => Act::Move,
-            "F7" => Act::Pause,
-            "F9" => Act::Close,
-            _ => return,
+        let Some(act) = board_key(&key) else {
+            return;
         };
         ev.prevent_default();
         if dialog.get_untracked().is_none() {
@@ -114,36 +113,31 @@ pub fn Board() -> impl IntoView {
             b.counters
                 .into_iter()
                 .map(|c| {
-                    let status = match c.status.as_str() {
-                        "open" => T::StatusOpen,
-                        "paused" => T::StatusPaused,
-                        _ => T::StatusClosed,
-                    };
+                    let state = CounterState::of(&c);
                     let n = c.no.get();
-                    let idle = c.current.is_none();
-                    let may_pause = idle && c.status == "open";
-                    let may_close = idle && c.status != "closed";
-                    let serving = c.current.clone().map(|t| {
-                        let stage = if t.stage == "serving" { T::StageServing } else { T::StageCalled };
+                    let allowed = board_actions(Some(state));
+                    let may_pause = allowed.contains(&BoardAction::Pause);
+                    let may_close = allowed.contains(&BoardAction::Close);
+                    let serving = c.current.clone().zip(state.ticket).map(|(t, stage)| {
                         view! {
                             <div class="counter-ticket">{t.no.to_string()}</div>
-                            <div class="muted small">{text(locale, stage)} " · " {format_time(t.since)}</div>
+                            <div class="muted small">{text(locale, stage_text(stage))} " · " {format_time(t.since)}</div>
                         }
                     });
                     view! {
-                        <div class="counter-card" data-counter=n data-status=c.status.clone()>
+                        <div class="counter-card" data-counter=n data-status=state.status.code()>
                             <div class="counter-card-head">
                                 <span class="counter-card-no">{counter_label(locale, n)}</span>
-                                <span class="status-pill">{text(locale, status)}</span>
+                                <span class="status-pill">{text(locale, status_text(state.status))}</span>
                             </div>
                             <div class="counter-staff">{c.staff_name.clone().unwrap_or_default()}</div>
                             {serving}
                             <div class="muted small">{c.reason.clone()}</div>
                             <div class="counter-card-acts">
                                 <button type="button" class="chip" data-act="pause" prop:disabled=!may_pause
-                                    on:click=move |_| dialog.set(Some((Act::Pause, Some(n))))>{text(locale, T::SupPause)}</button>
+                                    on:click=move |_| dialog.set(Some((BoardAction::Pause, Some(n))))>{text(locale, T::SupPause)}</button>
                                 <button type="button" class="chip" data-act="close" prop:disabled=!may_close
-                                    on:click=move |_| dialog.set(Some((Act::Close, Some(n))))>{text(locale, T::SupClose)}</button>
+                                    on:click=move |_| dialog.set(Some((BoardAction::Close, Some(n))))>{text(locale, T::SupClose)}</button>
                             </div>
                         </div>
                     }
@@ -216,12 +210,12 @@ pub fn Board() -> impl IntoView {
             .collect_view();
         view! { <ol class="sup-log" id="sup-log">{items}</ol> }.into_any()
     };
-    let act_button = move |key: &'static str, act: Act, label: T| {
+    let act_button = move |act: BoardAction| {
         view! {
             <button type="button" class="action" id=format!("sup-{}", act.id())
                 on:click=move |_| dialog.set(Some((act, None)))>
-                <kbd>{key}</kbd>
-                <span>{i18n.t(label)}</span>
+                <kbd>{act.key()}</kbd>
+                <span>{i18n.t(title(act))}</span>
             </button>
         }
     };
@@ -260,10 +254,7 @@ pub fn Board() -> impl IntoView {
         <section class="card">
             <h2>{i18n.t(T::SupActionsTitle)}</h2>
             <div class="sup-actions">
-                {act_button("F1", Act::Call, T::SupCall)}
-                {act_button("F6", Act::Move, T::SupMove)}
-                {act_button("F7", Act::Pause, T::SupPause)}
-                {act_button("F9", Act::Close, T::SupClose)}
+                {board_actions(None).into_iter().map(act_button).collect_view()}
             </div>
             <p class="hint">{i18n.t(T::SupHint)}</p>
         </section>
@@ -281,39 +272,20 @@ pub fn Board() -> impl IntoView {
     }
 }
 
-/// What a supervisor does from the board.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Act {
-    Pause,
-    Close,
-    Move,
-    Call,
-}
-
-impl Act {
-    fn id(self) -> &'static str {
-        match self {
-            Act::Pause => "pause",
-            Act::Close => "close",
-            Act::Move => "move",
-            Act::Call => "call",
-        }
-    }
-
-    fn title(self) -> T {
-        match self {
-            Act::Pause => T::SupPause,
-            Act::Close => T::SupClose,
-            Act::Move => T::SupMove,
-            Act::Call => T::SupCall,
-        }
+/// The dialog title and button label of a supervisor's action.
+fn title(act: BoardAction) -> T {
+    match act {
+        BoardAction::Pause => T::SupPause,
+        BoardAction::Close => T::SupClose,
+        BoardAction::Move => T::SupMove,
+        BoardAction::Call => T::SupCall,
     }
 }
 
 /// Asks what the action needs and why, then sends it; Enter confirms, Esc cancels.
 #[component]
 fn ActDialog(
-    act: Act,
+    act: BoardAction,
     counter: Option<u16>,
     board: RwSignal<Option<BoardView>>,
     on_done: Callback<()>,
@@ -379,12 +351,12 @@ fn ActDialog(
             }
         };
         let action = match act {
-            Act::Pause => counter_no().map(|counter| SupervisorAction::Pause { counter }),
-            Act::Close => counter_no().map(|counter| SupervisorAction::Close { counter }),
-            Act::Call => ticket_no().and_then(|ticket| {
+            BoardAction::Pause => counter_no().map(|counter| SupervisorAction::Pause { counter }),
+            BoardAction::Close => counter_no().map(|counter| SupervisorAction::Close { counter }),
+            BoardAction::Call => ticket_no().and_then(|ticket| {
                 counter_no().map(|counter| SupervisorAction::Call { ticket, counter })
             }),
-            Act::Move => ticket_no().and_then(|ticket| {
+            BoardAction::Move => ticket_no().and_then(|ticket| {
                 let raw = counter_text.get_untracked();
                 let to_counter = if raw.trim().is_empty() {
                     None
@@ -414,7 +386,7 @@ fn ActDialog(
             reason: reason.get_untracked(),
         };
         spawn_local(async move {
-            let result = call::<_, SupervisorNotice>(cmd::SUPERVISOR_ACT, req).await;
+            let result = api::supervisor_act(req).await;
             busy.set(false);
             match result {
                 Ok(_) => on_done.run(()),
@@ -455,13 +427,13 @@ fn ActDialog(
         }
     };
     let fields = match act {
-        Act::Pause | Act::Close => counter_field(T::SupCounter, first).into_any(),
-        Act::Call => view! {
+        BoardAction::Pause | BoardAction::Close => counter_field(T::SupCounter, first).into_any(),
+        BoardAction::Call => view! {
             {ticket_field()}
             {counter_field(T::SupCounter, NodeRef::new())}
         }
         .into_any(),
-        Act::Move => view! {
+        BoardAction::Move => view! {
             {ticket_field()}
             <label for="sup-business">{text(locale, T::TransferTo)}</label>
             <select id="sup-business" on:change=move |ev| business.set(event_target_value(&ev))>
@@ -477,7 +449,7 @@ fn ActDialog(
     view! {
         <div class="overlay" on:click=move |_| on_cancel.run(())>
             <form class="dialog card" id="sup-dialog" data-act=act.id() on:submit=submit on:keydown=enter on:click=|ev| ev.stop_propagation()>
-                <h2>{text(locale, act.title())}</h2>
+                <h2>{text(locale, title(act))}</h2>
                 {fields}
                 <label for="sup-reason">{text(locale, T::SupReason)}</label>
                 <input id="sup-reason" type="text" maxlength="200" autocomplete="off" node_ref=reason_ref

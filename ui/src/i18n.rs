@@ -1,5 +1,6 @@
 //! The UI's texts in Simplified Chinese (first) and English, and the language in force.
 
+use ipc::actions::{CounterStatus, Stage};
 use ipc::Locale;
 use leptos::prelude::*;
 
@@ -358,6 +359,23 @@ pub fn supervisor_notice(locale: Locale, n: &ipc::hall::SupervisorNotice, yours:
             };
             format!("{who} {what}: {reason}")
         }
+    }
+}
+
+/// The words for a counter's status.
+pub fn status_text(status: CounterStatus) -> T {
+    match status {
+        CounterStatus::Open => T::StatusOpen,
+        CounterStatus::Paused => T::StatusPaused,
+        CounterStatus::Closed => T::StatusClosed,
+    }
+}
+
+/// The words for where a ticket at a counter stands.
+pub fn stage_text(stage: Stage) -> T {
+    match stage {
+        Stage::Called => T::StageCalled,
+        Stage::Serving => T::StageServing,
     }
 }
 

@@ -1,5 +1,6 @@
-//! The UI's only door to the backend: typed calls to the desktop's Tauri commands.
+//! The UI's only door to the backend: the desktop's Tauri commands and events, typed by `ipc::commands`.
 
+use ipc::commands::{Command, Event};
 use ipc::{ApiError, Args, ErrorCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -14,38 +15,39 @@ extern "C" {
     fn tauri_listen(event: &str, handler: &js_sys::Function) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// Calls `on_event` for every live event of the hall, for the life of the page.
-pub fn listen_hall_events(on_event: impl Fn() + 'static) {
-    listen(ipc::cmd::HALL_EVENT, on_event, || {});
+/// Calls command `C` with its argument (`()`: none) and reads its answer.
+pub async fn invoke<C: Command>(req: C::Request) -> Result<C::Response, ApiError> {
+    send(C::NAME, &Args { req }).await
 }
 
-/// Calls `on_event` with each live event of the hall that this version understands, for the life of the page.
-pub fn listen_hall_wire(on_event: impl Fn(ipc::hall::WireEvent) + 'static) {
+/// Calls `on_event` with what each event `E` carries (when this version
+/// understands it), for the life of the page.
+pub fn listen_payload<E: Event>(on_event: impl Fn(E::Payload) + 'static) {
     if !has_backend() {
         return;
     }
-    // Tauri hands the listener `{event, id, payload}`; the payload is the `WireEvent`.
+    // Tauri hands the listener `{event, id, payload}`.
     let handler = Closure::<dyn Fn(JsValue)>::new(move |e: JsValue| {
         let payload = js_sys::Reflect::get(&e, &JsValue::from_str("payload"));
-        if let Ok(event) = payload.and_then(|p| {
+        if let Ok(payload) = payload.and_then(|p| {
             serde_wasm_bindgen::from_value(p).map_err(|e| JsValue::from_str(&e.to_string()))
         }) {
-            on_event(event);
+            on_event(payload);
         }
     });
-    let _ = tauri_listen(ipc::cmd::HALL_EVENT, handler.as_ref().unchecked_ref());
+    let _ = tauri_listen(E::NAME, handler.as_ref().unchecked_ref());
     handler.forget();
 }
 
-/// Calls `on_event` each time the backend emits `event`, for the life of the
+/// Calls `on_event` each time the backend emits `E`, for the life of the
 /// page, and `registered` once the backend knows of the listener (events
 /// emitted before then are not delivered).
-pub fn listen(event: &str, on_event: impl Fn() + 'static, registered: impl FnOnce() + 'static) {
+pub fn listen<E: Event>(on_event: impl Fn() + 'static, registered: impl FnOnce() + 'static) {
     if !has_backend() {
         return;
     }
     let handler = Closure::<dyn Fn(JsValue)>::new(move |_: JsValue| on_event());
-    let promise = tauri_listen(event, handler.as_ref().unchecked_ref());
+    let promise = tauri_listen(E::NAME, handler.as_ref().unchecked_ref());
     // The listener lives as long as the page; so does its closure.
     handler.forget();
     wasm_bindgen_futures::spawn_local(async move {
@@ -54,20 +56,6 @@ pub fn listen(event: &str, on_event: impl Fn() + 'static, registered: impl FnOnc
         }
         registered();
     });
-}
-
-/// Calls `cmd` with its single argument `req`.
-pub async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, req: A) -> Result<R, ApiError> {
-    send(cmd, &Args { req }).await
-}
-
-/// Calls `cmd`, which takes no argument.
-pub async fn call0<R: DeserializeOwned>(cmd: &str) -> Result<R, ApiError> {
-    send(cmd, &serde_json_empty()).await
-}
-
-fn serde_json_empty() -> std::collections::BTreeMap<String, ()> {
-    std::collections::BTreeMap::new()
 }
 
 async fn send<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {

@@ -1,8 +1,8 @@
 //! The login screen: staff number and password, keyboard first, demo accounts listed in demo mode.
 
+use crate::api;
 use crate::i18n::{role_text, text, use_i18n, T};
-use crate::ipc::{call, call0};
-use ipc::{cmd, ApiError, AppInfo, LoginRequest, SessionView};
+use ipc::{ApiError, AppInfo, LoginRequest, SessionView};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
@@ -20,7 +20,7 @@ pub fn Login(on_login: Callback<SessionView>) -> impl IntoView {
     let password_ref = NodeRef::<html::Input>::new();
 
     spawn_local(async move {
-        match call0::<AppInfo>(cmd::APP_INFO).await {
+        match api::app_info().await {
             Ok(i) => info.set(Some(i)),
             Err(e) => error.set(Some(e)),
         }
@@ -43,7 +43,7 @@ pub fn Login(on_login: Callback<SessionView>) -> impl IntoView {
             password: password.get_untracked(),
         };
         spawn_local(async move {
-            match call::<_, SessionView>(cmd::LOGIN, req).await {
+            match api::login(req).await {
                 Ok(session) => {
                     busy.set(false);
                     on_login.run(session);

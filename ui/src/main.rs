@@ -1,6 +1,7 @@
 //! Entry point of the UI: mounts the app into the page.
 
 mod account;
+mod api;
 mod app;
 mod board;
 mod i18n;

@@ -1,9 +1,9 @@
 //! The signed-in frame every role shares: top bar, the role's navigation, keyboard shortcuts.
 
+use crate::api;
 use crate::i18n::{role_text, use_i18n, T};
-use crate::ipc::call0;
 use crate::roles;
-use ipc::{cmd, SessionView};
+use ipc::SessionView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -16,7 +16,7 @@ pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
     let sign_out = move || {
         spawn_local(async move {
             // Signing out locally must work even if the backend call fails.
-            let _ = call0::<()>(cmd::LOGOUT).await;
+            let _ = api::logout().await;
             on_logout.run(());
         });
     };

@@ -1,8 +1,10 @@
 //! The update banner: a release the hall offers, its notes, and installing it when the clerk chooses (Alt+U).
 
+use crate::api;
 use crate::i18n::{use_i18n, T};
-use crate::ipc::{call0, listen};
-use ipc::{cmd, ApiError, UpdateInfo};
+use crate::ipc::listen;
+use ipc::commands::UpdateAvailable;
+use ipc::{ApiError, UpdateInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,12 +35,12 @@ impl UpdateState {
             hidden: RwSignal::new(false),
         };
         provide_context(state);
-        listen(cmd::UPDATE_EVENT, move || state.refresh(), move || state.refresh());
+        listen::<UpdateAvailable>(move || state.refresh(), move || state.refresh());
     }
 
     fn refresh(self) {
         spawn_local(async move {
-            if let Ok(found) = call0::<Option<UpdateInfo>>(cmd::UPDATE_STATUS).await {
+            if let Ok(found) = api::update_status().await {
                 if found != self.offer.get_untracked() {
                     self.hidden.set(false);
                     self.step.set(Step::Offered);
@@ -68,7 +70,7 @@ pub fn UpdateBanner() -> impl IntoView {
         step.set(Step::Installing);
         spawn_local(async move {
             // On success the app restarts and this page is gone.
-            if let Err(e) = call0::<()>(cmd::UPDATE_INSTALL).await {
+            if let Err(e) = api::update_install().await {
                 step.set(Step::Failed(e));
             }
         });

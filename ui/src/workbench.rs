@@ -1,11 +1,15 @@
 //! The clerk's workbench: sign in at a counter, call, serve, finish, transfer, pause: all by F-keys.
 
+use crate::api;
 use crate::app::{HallNotice, HallTick};
-use crate::i18n::{counter_label, duration, priority_text, supervisor_notice, text, use_i18n, T};
-use crate::ipc::{call, call0};
+use crate::i18n::{
+    counter_label, duration, priority_text, stage_text, status_text, supervisor_notice, text,
+    use_i18n, T,
+};
 use crate::roles::format_time;
+use ipc::actions::{clerk_actions, clerk_key, ClerkAction, CounterState, CounterStatus, Stage};
 use ipc::hall::{BoardView, BusinessBoard, CurrentTicket, MeView};
-use ipc::{cmd, ApiError, CounterAct, CounterAction, Locale};
+use ipc::{ApiError, CounterAct, CounterAction, Locale};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -37,8 +41,8 @@ impl Ctx {
         self.generation.set(generation);
         let current = move || self.generation.try_get_untracked() == Some(generation);
         spawn_local(async move {
-            let me = call0::<MeView>(cmd::MY_COUNTER).await;
-            let board = call0::<BoardView>(cmd::HALL_BOARD).await;
+            let me = api::my_counter().await;
+            let board = api::hall_board().await;
             if !current() {
                 return;
             }
@@ -77,13 +81,37 @@ impl Ctx {
         })
     }
 
-    fn status(self) -> String {
+    /// The clerk's counter as the rules see it (`None`: not signed in at one).
+    fn state(self) -> Option<CounterState> {
         self.me.with(|m| {
             m.as_ref()
                 .and_then(|m| m.counter.as_ref())
-                .map(|c| c.status.clone())
-                .unwrap_or_default()
+                .map(CounterState::of)
         })
+    }
+
+    fn state_untracked(self) -> Option<CounterState> {
+        self.me.with_untracked(|m| {
+            m.as_ref()
+                .and_then(|m| m.counter.as_ref())
+                .map(CounterState::of)
+        })
+    }
+
+    /// Does what `action` says: sends it, or first asks what it needs in a dialog.
+    fn run(self, action: ClerkAction) {
+        let dialog = |d| self.dialog.set(Some(d));
+        match action {
+            ClerkAction::CallNext => self.act(CounterAction::CallNext),
+            ClerkAction::Recall => self.act(CounterAction::Recall),
+            ClerkAction::NoShow => self.act(CounterAction::NoShow),
+            ClerkAction::Start => self.act(CounterAction::Start),
+            ClerkAction::Finish => dialog(Dialog::Finish),
+            ClerkAction::Transfer => dialog(Dialog::Transfer),
+            ClerkAction::Pause => dialog(Dialog::Pause),
+            ClerkAction::Resume => self.act(CounterAction::Resume),
+            ClerkAction::Close => self.act(CounterAction::Close),
+        }
     }
 
     /// Sends an action for `counter`; on success the live event refreshes the view.
@@ -94,7 +122,7 @@ impl Ctx {
         self.busy.set(true);
         self.error.set(None);
         spawn_local(async move {
-            let result = call::<_, ()>(cmd::COUNTER_ACT, CounterAct { counter, action }).await;
+            let result = api::counter_act(CounterAct { counter, action }).await;
             self.busy.set(false);
             match result {
                 Ok(()) => {
@@ -112,10 +140,11 @@ impl Ctx {
         }
     }
 
-    fn business_name(self, locale: Locale, code: queue::BusinessCode) -> String {
+    /// The name of the business `ticket` queues for.
+    fn business_name(self, locale: Locale, ticket: &CurrentTicket) -> String {
         self.board.with(|b| {
             b.as_ref()
-                .and_then(|b| b.businesses.iter().find(|x| x.code == code))
+                .and_then(|b| b.businesses.iter().find(|x| x.code == ticket.business))
                 .map(|x| {
                     if locale == Locale::ZhCn {
                         x.name_zh.clone()
@@ -123,7 +152,7 @@ impl Ctx {
                         x.name_en.clone()
                     }
                 })
-                .unwrap_or_else(|| code.to_string())
+                .unwrap_or_else(|| ticket.business.to_string())
         })
     }
 }
@@ -162,7 +191,8 @@ pub fn Workbench() -> impl IntoView {
         }
     });
 
-    // F1 call next · F2 recall · F3 no-show · F4 start · F5 finish · F6 transfer · F7 pause/resume · F9 sign off.
+    // F1 call next · F2 recall · F3 no-show · F4 start · F5 finish · F6 transfer · F7 pause/resume · F9 sign off,
+    // each only when `clerk_actions` allows it (the buttons follow the same rule).
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
         let key = ev.key();
         if !key.starts_with('F') || key.len() > 3 {
@@ -176,22 +206,11 @@ pub fn Workbench() -> impl IntoView {
             return;
         }
         ev.prevent_default();
-        if ctx.dialog.get_untracked().is_some() || ctx.counter().is_none() {
+        if ctx.dialog.get_untracked().is_some() {
             return;
         }
-        let current = ctx.current();
-        let stage = current.as_ref().map(|c| c.stage.clone());
-        match key.as_str() {
-            "F1" if current.is_none() => ctx.act(CounterAction::CallNext),
-            "F2" if stage.as_deref() == Some("called") => ctx.act(CounterAction::Recall),
-            "F3" if stage.as_deref() == Some("called") => ctx.act(CounterAction::NoShow),
-            "F4" if stage.as_deref() == Some("called") => ctx.act(CounterAction::Start),
-            "F5" if stage.as_deref() == Some("serving") => ctx.dialog.set(Some(Dialog::Finish)),
-            "F6" if current.is_some() => ctx.dialog.set(Some(Dialog::Transfer)),
-            "F7" if ctx.status() == "paused" => ctx.act(CounterAction::Resume),
-            "F7" if current.is_none() => ctx.dialog.set(Some(Dialog::Pause)),
-            "F9" if current.is_none() => ctx.act(CounterAction::Close),
-            _ => {}
+        if let Some(action) = ctx.state_untracked().and_then(|s| clerk_key(&key, s)) {
+            ctx.run(action);
         }
     });
     on_cleanup(move || handle.remove());
@@ -254,7 +273,7 @@ fn CounterPicker(ctx: Ctx) -> impl IntoView {
                 .into_iter()
                 .map(|c| {
                     let n = c.no.get();
-                    let taken = c.status != "closed";
+                    let taken = CounterStatus::parse(&c.status) != CounterStatus::Closed;
                     let who = c.staff_name.clone().unwrap_or_default();
                     view! {
                         <button type="button" class="counter-pick" data-counter=n prop:disabled=taken
@@ -289,16 +308,12 @@ fn Desk(ctx: Ctx) -> impl IntoView {
     let header = move || {
         let locale = i18n.locale.get();
         ctx.me.get().and_then(|m| m.counter).map(|c| {
-            let status = match c.status.as_str() {
-                "open" => T::StatusOpen,
-                "paused" => T::StatusPaused,
-                _ => T::StatusClosed,
-            };
+            let status = CounterStatus::parse(&c.status);
             let reason = c.reason.map(|r| format!(" · {r}")).unwrap_or_default();
             view! {
-                <div class="counter-head" data-status=c.status.clone()>
+                <div class="counter-head" data-status=status.code()>
                     <span class="counter-no" id="my-counter">{counter_label(locale, c.no.get())}</span>
-                    <span class="status-pill">{text(locale, status)}{reason}</span>
+                    <span class="status-pill">{text(locale, status_text(status))}{reason}</span>
                 </div>
             }
         })
@@ -307,31 +322,24 @@ fn Desk(ctx: Ctx) -> impl IntoView {
         let locale = i18n.locale.get();
         match ctx.current() {
             None => {
-                let hint = if ctx.status() == "paused" {
-                    T::PausedHint
-                } else {
-                    T::NoCustomer
-                };
+                let paused = ctx.state().map(|s| s.status) == Some(CounterStatus::Paused);
+                let hint = if paused { T::PausedHint } else { T::NoCustomer };
                 view! { <p class="no-customer" id="no-customer">{text(locale, hint)}</p> }
                     .into_any()
             }
             Some(t) => {
-                let stage = if t.stage == "serving" {
-                    T::StageServing
-                } else {
-                    T::StageCalled
-                };
+                let stage = Stage::parse(&t.stage);
                 let prio = priority_text(&t.priority)
                     .map(|p| text(locale, p))
                     .unwrap_or_default();
                 let recalls = (t.recalls > 0).then(|| format!(" ×{}", t.recalls + 1));
                 view! {
-                    <div class="ticket-now" data-stage=t.stage.clone()>
+                    <div class="ticket-now" data-stage=stage.code()>
                         <div class="ticket-no-big" id="current-ticket">{t.no.to_string()}</div>
                         <div class="ticket-facts">
-                            <div class="ticket-business">{ctx.business_name(locale, t.business)}</div>
+                            <div class="ticket-business">{ctx.business_name(locale, &t)}</div>
                             <div><span class="badge" data-priority=t.priority.clone()>{prio}</span></div>
-                            <div class="muted">{text(locale, stage)}{recalls} " · " {text(locale, T::Since)} " " {format_time(t.since)}</div>
+                            <div class="muted">{text(locale, stage_text(stage))}{recalls} " · " {text(locale, T::Since)} " " {format_time(t.since)}</div>
                             <div class="muted">{t.customer.clone().map(|c| format!("{} {c}", text(locale, T::Customer)))}</div>
                         </div>
                     </div>
@@ -342,37 +350,32 @@ fn Desk(ctx: Ctx) -> impl IntoView {
     };
     let actions = move || {
         let locale = i18n.locale.get();
-        let cur = ctx.current();
-        let stage = cur.as_ref().map(|c| c.stage.clone());
-        let called = stage.as_deref() == Some("called");
-        let paused = ctx.status() == "paused";
-        let idle = cur.is_none();
-        let button = move |key: &'static str,
-                           label: T,
-                           enabled: bool,
-                           id: &'static str,
-                           run: Box<dyn Fn() + Send + Sync>| {
+        let allowed = ctx.state().map(clerk_actions).unwrap_or_default();
+        let button = |action: ClerkAction, label: T, id: &'static str| {
+            let enabled = allowed.contains(&action);
             view! {
-                <button type="button" class="action" id=id prop:disabled=move || !enabled || ctx.busy.get() on:click=move |_| run()>
-                    <kbd>{key}</kbd>
+                <button type="button" class="action" id=id prop:disabled=move || !enabled || ctx.busy.get() on:click=move |_| ctx.run(action)>
+                    <kbd>{action.key()}</kbd>
                     <span>{text(locale, label)}</span>
                 </button>
             }
         };
+        // F7 resumes a paused counter and pauses any other.
+        let pause_or_resume = if allowed.contains(&ClerkAction::Resume) {
+            button(ClerkAction::Resume, T::ActResume, "act-resume")
+        } else {
+            button(ClerkAction::Pause, T::ActPause, "act-pause")
+        };
         view! {
             <div class="actions">
-                {button("F1", T::ActCallNext, idle && !paused, "act-call-next", Box::new(move || ctx.act(CounterAction::CallNext)))}
-                {button("F2", T::ActRecall, called, "act-recall", Box::new(move || ctx.act(CounterAction::Recall)))}
-                {button("F3", T::ActNoShow, called, "act-no-show", Box::new(move || ctx.act(CounterAction::NoShow)))}
-                {button("F4", T::ActStart, called, "act-start", Box::new(move || ctx.act(CounterAction::Start)))}
-                {button("F5", T::ActFinish, stage.as_deref() == Some("serving"), "act-finish", Box::new(move || ctx.dialog.set(Some(Dialog::Finish))))}
-                {button("F6", T::ActTransfer, !idle, "act-transfer", Box::new(move || ctx.dialog.set(Some(Dialog::Transfer))))}
-                {if paused {
-                    button("F7", T::ActResume, true, "act-resume", Box::new(move || ctx.act(CounterAction::Resume)))
-                } else {
-                    button("F7", T::ActPause, idle, "act-pause", Box::new(move || ctx.dialog.set(Some(Dialog::Pause))))
-                }}
-                {button("F9", T::ActClose, idle, "act-close", Box::new(move || ctx.act(CounterAction::Close)))}
+                {button(ClerkAction::CallNext, T::ActCallNext, "act-call-next")}
+                {button(ClerkAction::Recall, T::ActRecall, "act-recall")}
+                {button(ClerkAction::NoShow, T::ActNoShow, "act-no-show")}
+                {button(ClerkAction::Start, T::ActStart, "act-start")}
+                {button(ClerkAction::Finish, T::ActFinish, "act-finish")}
+                {button(ClerkAction::Transfer, T::ActTransfer, "act-transfer")}
+                {pause_or_resume}
+                {button(ClerkAction::Close, T::ActClose, "act-close")}
             </div>
         }
     };

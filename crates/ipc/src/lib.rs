@@ -3,35 +3,18 @@
 //! Everything here is plain data that serializes to JSON. The UI depends on
 //! this crate (and on `domain`) and on nothing else of the backend.
 
+pub mod actions;
+pub mod commands;
 mod error;
 pub mod hall;
 mod locale;
 
+pub use commands::cmd;
 pub use error::{ApiError, ErrorCode};
 pub use locale::Locale;
 
 use domain::{HallCode, Role, StaffNo};
 use serde::{Deserialize, Serialize};
-
-/// The names of the Tauri commands, shared so a typo is a compile error.
-pub mod cmd {
-    pub const LOGIN: &str = "login";
-    pub const LOGOUT: &str = "logout";
-    pub const CURRENT_SESSION: &str = "current_session";
-    pub const CHANGE_PASSWORD: &str = "change_password";
-    pub const APP_INFO: &str = "app_info";
-    pub const HALL_BOARD: &str = "hall_board";
-    pub const MY_COUNTER: &str = "my_counter";
-    pub const COUNTER_ACT: &str = "counter_act";
-    pub const SUPERVISOR_ACT: &str = "supervisor_act";
-    pub const SUPERVISOR_ACTIONS: &str = "supervisor_actions";
-    /// The Tauri event carrying each `hall::WireEvent` from the hall node.
-    pub const HALL_EVENT: &str = "hall-event";
-    pub const UPDATE_STATUS: &str = "update_status";
-    pub const UPDATE_INSTALL: &str = "update_install";
-    /// The Tauri event saying an `UpdateInfo` is ready to install.
-    pub const UPDATE_EVENT: &str = "update-available";
-}
 
 /// A release the hall offers this PC, waiting for the clerk to install it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

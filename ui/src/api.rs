@@ -1,0 +1,59 @@
+//! The desktop backend as the views call it: one typed function per Tauri command.
+
+use crate::ipc::invoke;
+use ipc::commands as c;
+use ipc::hall::{BoardView, MeView, SupervisorNotice};
+use ipc::{
+    ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, SupervisorAct,
+    UpdateInfo,
+};
+
+pub async fn app_info() -> Result<AppInfo, ApiError> {
+    invoke::<c::AppInfo>(()).await
+}
+
+pub async fn login(req: LoginRequest) -> Result<SessionView, ApiError> {
+    invoke::<c::Login>(req).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    invoke::<c::Logout>(()).await
+}
+
+/// The session the backend still holds, if any (a webview reload keeps it).
+pub async fn current_session() -> Result<Option<SessionView>, ApiError> {
+    invoke::<c::CurrentSession>(()).await
+}
+
+pub async fn change_password(req: ChangePasswordRequest) -> Result<(), ApiError> {
+    invoke::<c::ChangePassword>(req).await
+}
+
+pub async fn hall_board() -> Result<BoardView, ApiError> {
+    invoke::<c::HallBoard>(()).await
+}
+
+pub async fn my_counter() -> Result<MeView, ApiError> {
+    invoke::<c::MyCounter>(()).await
+}
+
+pub async fn counter_act(req: CounterAct) -> Result<(), ApiError> {
+    invoke::<c::CounterAct>(req).await
+}
+
+pub async fn supervisor_act(req: SupervisorAct) -> Result<SupervisorNotice, ApiError> {
+    invoke::<c::SupervisorAct>(req).await
+}
+
+pub async fn supervisor_actions() -> Result<Vec<SupervisorNotice>, ApiError> {
+    invoke::<c::SupervisorActions>(()).await
+}
+
+pub async fn update_status() -> Result<Option<UpdateInfo>, ApiError> {
+    invoke::<c::UpdateStatus>(()).await
+}
+
+/// Installs the waiting update; on success the app restarts.
+pub async fn update_install() -> Result<(), ApiError> {
+    invoke::<c::UpdateInstall>(()).await
+}
