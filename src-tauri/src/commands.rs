@@ -33,7 +33,7 @@ pub async fn login(
     // A sign-in is a good moment to look for an update (and to send queued reports).
     tauri::async_runtime::spawn(async move {
         if let Err(e) = crate::updates::check(&app).await {
-            eprintln!("update check: {e}");
+            tracing::warn!(error = %e, "update check failed");
         }
     });
     Ok(view)

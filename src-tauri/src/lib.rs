@@ -13,6 +13,7 @@ use tauri::{Emitter, Manager};
 pub const DATA_DIR_ENV: &str = "YYT_DATA_DIR";
 
 pub fn run() {
+    logging::init("desktop");
     tune_process();
     let mut builder = tauri::Builder::default();
     if let Some(updater) = updates::plugin() {
@@ -104,7 +105,8 @@ fn tune_webview(window: &tauri::WebviewWindow) {
             context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
         }
         if let Some(settings) = WebViewExt::settings(&view) {
-            settings.set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
+            settings
+                .set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
         }
     });
     #[cfg(not(target_os = "linux"))]
