@@ -101,6 +101,26 @@ fn ui_may_not_use_the_store_or_tauri() {
 }
 
 #[test]
+fn ui_names_only_ipc_and_domain_even_among_pure_crates() {
+    let m = meta(
+        &["ui", "ipc", "domain", "queue"],
+        &[],
+        &[
+            ("ui", "ipc", None),
+            ("ui", "domain", None),
+            ("ui", "queue", None),
+            ("ipc", "queue", None),
+        ],
+    );
+    let problems = tidy::layering_problems(&m);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("workspace crate `queue`"),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn a_file_without_header_is_caught() {
     let dir = std::env::temp_dir().join(format!("tidy-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("crates/x/src")).unwrap();
