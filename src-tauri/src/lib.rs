@@ -91,22 +91,19 @@ fn tune_process() {
 }
 
 /// WebKit settings for an app that shows its own few pages, measured with
-/// `cargo xtask bench startup` (whole app at the login screen, PSS):
-/// keeping no memory cache of pages it may show again (a document viewer's
-/// cache model, not a browser's) and compositing on the CPU without ever
-/// entering accelerated mode took it from 306 MiB to 252 MiB, the web
-/// process from 187 MiB to 132 MiB, with start-up unchanged within noise.
+/// `cargo xtask bench startup` (whole app at the login screen, PSS): keeping
+/// no memory cache of pages it may show again (a document viewer's cache
+/// model, not a browser's) took it from 306 MiB to 265 MiB, start-up
+/// unchanged within noise. Never entering accelerated compositing would save
+/// 13 MiB more, but then WebKit's WebDriver never answers a screenshot, and
+/// the end-to-end tests look at every screen.
 fn tune_webview(window: &tauri::WebviewWindow) {
     #[cfg(target_os = "linux")]
     let _ = window.with_webview(|webview| {
-        use webkit2gtk::{SettingsExt, WebContextExt, WebViewExt};
+        use webkit2gtk::{WebContextExt, WebViewExt};
         let view = webview.inner();
         if let Some(context) = view.context() {
             context.set_cache_model(webkit2gtk::CacheModel::DocumentViewer);
-        }
-        if let Some(settings) = WebViewExt::settings(&view) {
-            settings
-                .set_hardware_acceleration_policy(webkit2gtk::HardwareAccelerationPolicy::Never);
         }
     });
     #[cfg(not(target_os = "linux"))]
