@@ -573,19 +573,22 @@ fn check_pubkey() -> Result {
     }
 }
 
-pub fn dist(args: &[String]) -> Result {
+/// `dist`'s arguments.
+#[derive(Debug, clap::Args)]
+// clap leaves `[OPTIONS]` out of the usage line when the only option is named `--version`.
+#[command(override_usage = "cargo xtask dist [--version <X.Y.Z>]")]
+pub struct Dist {
+    /// 安装包的版本号（默认 src-tauri/tauri.conf.json 中的版本）/ the installers' version
+    /// (default: the one in src-tauri/tauri.conf.json)
+    #[arg(long, value_name = "X.Y.Z", value_parser = crate::release::version)]
+    pub version: Option<String>,
+}
+
+pub fn dist(args: Dist) -> Result {
     let root = workspace_root();
-    let version = match args {
-        [] => configured_version(&root)?,
-        [flag, v] if flag == "--version" => {
-            if !crate::release::valid_version(v) {
-                return fail(format!(
-                    "--version {v:?} is not major.minor.patch (e.g. 1.4.2)"
-                ));
-            }
-            v.clone()
-        }
-        _ => return fail("usage: cargo xtask dist [--version X.Y.Z]"),
+    let version = match &args.version {
+        None => configured_version(&root)?,
+        Some(v) => v.clone(),
     };
     check_pubkey()?;
     let ctx = Ctx::new(Need::Dist)?;
@@ -603,7 +606,7 @@ pub fn dist(args: &[String]) -> Result {
 
     ctx.build_ui()?;
     let mut app = ctx.cargo(&["build", "--release", "-p", APP, "--features", APP_FEATURES]);
-    if args.is_empty() {
+    if args.version.is_none() {
         app.env_remove("TAURI_CONFIG");
     } else {
         // tauri-build merges it into tauri.conf.json: the app reports this version.

@@ -20,78 +20,109 @@ pub const PASSWORD_ENV: &str = "YYT_SIGNING_PASSWORD";
 /// The maintainer token, when not given with `--token` (keeps it out of shell history).
 pub const TOKEN_ENV: &str = "YYT_ADMIN_TOKEN";
 
-const USAGE: &str = "\
-usage: cargo xtask release keygen --out DIR [--no-password]
-       cargo xtask release publish --province URL [--token TOKEN] --version X.Y.Z
-                                   --notes TEXT|@FILE --channel pilot|all --percent N
-                                   --key DIR/yyt-update.key [--activate] [--dist DIR]
+/// 发布签名密钥与发布版本 / the update signing key, and publishing a release
+#[derive(Debug, clap::Subcommand)]
+pub enum Release {
+    /// 生成新的更新签名密钥 / a new update signing key
+    ///
+    /// 写入 DIR/yyt-update.key（私钥，用 $YYT_SIGNING_PASSWORD 或终端输入的密码加密）与
+    /// DIR/yyt-update.pub.b64（公钥）/ writes DIR/yyt-update.key (secret, encrypted with the
+    /// password in $YYT_SIGNING_PASSWORD, or typed in) and DIR/yyt-update.pub.b64 (public: build
+    /// with YYT_UPDATE_PUBKEY=$(cat DIR/yyt-update.pub.b64); give the file to province-server
+    /// --update-pubkey). DIR must be outside any git work tree.
+    Keygen(Keygen),
+    /// 签名并上传一个版本 / sign and upload a release
+    ///
+    /// 为 target/dist 中该版本的安装包签名并上传到省级服务器；--activate 开始推送 / signs
+    /// target/dist's installers of that version and uploads them to the province (token: --token
+    /// or $YYT_ADMIN_TOKEN); --activate starts the rollout.
+    Publish(Publish),
+}
 
-  keygen   a new update signing key: DIR/yyt-update.key (secret, encrypted with the
-           password in $YYT_SIGNING_PASSWORD, or typed in) and DIR/yyt-update.pub.b64
-           (build with YYT_UPDATE_PUBKEY=$(cat DIR/yyt-update.pub.b64); give the file to
-           province-server --update-pubkey). DIR must be outside any git work tree.
-  publish  signs target/dist's installers of that version and uploads them to the
-           province (token: --token or $YYT_ADMIN_TOKEN); --activate starts the rollout.
-";
+/// `release keygen`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Keygen {
+    /// 密钥目录（须在任何 git 工作区之外）/ the key folder (outside any git work tree)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// 不加密私钥，仅供测试 / leave the secret key unencrypted: for tests only
+    #[arg(long)]
+    pub no_password: bool,
+}
 
-pub fn main(args: &[String]) -> Result {
-    match args.first().map(String::as_str) {
-        Some("keygen") => keygen(&args[1..]),
-        Some("publish") => publish(&args[1..]),
-        Some("-h" | "--help" | "help") => {
-            print!("{USAGE}");
-            Ok(())
+/// `release publish`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Publish {
+    /// 省级服务器地址 / the province server's address (http:// or https://)
+    #[arg(long, value_name = "URL", value_parser = province_url)]
+    pub province: String,
+    /// 运维凭证（默认 $YYT_ADMIN_TOKEN，可避免留在命令历史中）/ the maintainer token (default:
+    /// $YYT_ADMIN_TOKEN, which keeps it out of shell history)
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// 版本号 / the version
+    #[arg(long, value_name = "X.Y.Z", value_parser = version)]
+    pub version: String,
+    /// 版本说明，或 @FILE 从文件读取 / the release notes, or @FILE to read them from FILE
+    #[arg(long, value_name = "TEXT|@FILE")]
+    pub notes: String,
+    /// 推送范围 / who gets it
+    #[arg(long, value_enum)]
+    pub channel: Channel,
+    /// 推送到的营业厅比例（0 到 100）/ the share of halls that get it (0 to 100)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=100))]
+    pub percent: u8,
+    /// 私钥文件 / the secret key file
+    #[arg(long, value_name = "DIR/yyt-update.key")]
+    pub key: PathBuf,
+    /// 上传后立即开始推送 / start the rollout once uploaded
+    #[arg(long)]
+    pub activate: bool,
+    /// 安装包目录（默认 target/dist）/ where the installers are (default: target/dist)
+    #[arg(long, value_name = "DIR")]
+    pub dist: Option<PathBuf>,
+}
+
+/// Who a release goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Channel {
+    /// 试点营业厅 / the pilot halls
+    Pilot,
+    /// 全部营业厅 / every hall
+    All,
+}
+
+impl Channel {
+    /// The province's name for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Pilot => "pilot",
+            Channel::All => "all",
         }
-        _ => fail(format!("release: which one?\n{USAGE}")),
     }
 }
 
-/// `--flag value` pairs and bare switches, each allowed once.
-struct Flags {
-    values: Vec<(String, String)>,
-    switches: Vec<String>,
+/// `--version`'s value parser: major.minor.patch (see [`valid_version`]).
+pub fn version(raw: &str) -> std::result::Result<String, String> {
+    if valid_version(raw) {
+        Ok(raw.to_owned())
+    } else {
+        Err("不是 主.次.修订 格式 / not major.minor.patch (e.g. 1.4.2)".into())
+    }
 }
 
-impl Flags {
-    fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> Result<Self> {
-        let mut flags = Flags {
-            values: Vec::new(),
-            switches: Vec::new(),
-        };
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            let seen = flags.values.iter().any(|(k, _)| k == a) || flags.switches.contains(a);
-            if seen {
-                return fail(format!("{a} is given twice"));
-            }
-            if with_value.contains(&a.as_str()) {
-                let Some(v) = it.next() else {
-                    return fail(format!("{a} needs a value"));
-                };
-                flags.values.push((a.clone(), v.clone()));
-            } else if switches.contains(&a.as_str()) {
-                flags.switches.push(a.clone());
-            } else {
-                return fail(format!("unknown argument {a:?}\n{USAGE}"));
-            }
-        }
-        Ok(flags)
+fn province_url(raw: &str) -> std::result::Result<String, String> {
+    if raw.starts_with("http://") || raw.starts_with("https://") {
+        Ok(raw.to_owned())
+    } else {
+        Err("不是 http:// 或 https:// 地址 / not an http:// or https:// address".into())
     }
+}
 
-    fn get(&self, flag: &str) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(k, _)| k == flag)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn need(&self, flag: &str) -> Result<&str> {
-        self.get(flag)
-            .ok_or_else(|| Fail(format!("{flag} is required\n{USAGE}")))
-    }
-
-    fn has(&self, switch: &str) -> bool {
-        self.switches.iter().any(|s| s == switch)
+pub fn main(command: Release) -> Result {
+    match command {
+        Release::Keygen(args) => keygen(args),
+        Release::Publish(args) => publish(args),
     }
 }
 
@@ -163,9 +194,9 @@ fn write_new(path: &Path, text: &str, mode: u32) -> Result {
         .map_err(io_fail(path))
 }
 
-fn keygen(args: &[String]) -> Result {
-    let flags = Flags::parse(args, &["--out"], &["--no-password"])?;
-    let out = PathBuf::from(flags.need("--out")?);
+/// Writes a new key pair into `args.out` and prints the public key.
+pub fn keygen(args: Keygen) -> Result {
+    let out = args.out;
     if inside_work_tree(&out) {
         return fail(format!(
             "{} is inside a git work tree: the secret key must never enter a repository. \
@@ -183,7 +214,7 @@ fn keygen(args: &[String]) -> Result {
             ));
         }
     }
-    let kp = if flags.has("--no-password") {
+    let kp = if args.no_password {
         eprintln!(
             "xtask: WARNING: the secret key is not encrypted (--no-password): for tests only"
         );
@@ -473,46 +504,21 @@ pub fn send(p: &Publication) -> Result {
     Ok(())
 }
 
-fn publish(args: &[String]) -> Result {
-    let flags = Flags::parse(
-        args,
-        &[
-            "--province",
-            "--token",
-            "--version",
-            "--notes",
-            "--channel",
-            "--percent",
-            "--key",
-            "--dist",
-        ],
-        &["--activate"],
-    )?;
-    let province = flags.need("--province")?.to_owned();
-    if !(province.starts_with("http://") || province.starts_with("https://")) {
-        return fail(format!(
-            "--province {province:?} is not an http:// or https:// address"
-        ));
-    }
-    let token = match flags.get("--token") {
-        Some(t) => t.to_owned(),
+fn publish(args: Publish) -> Result {
+    let token = match args.token {
+        Some(t) => t,
         None => std::env::var(TOKEN_ENV)
             .ok()
             .filter(|t| !t.trim().is_empty())
             .ok_or_else(|| Fail(format!("--token (or {TOKEN_ENV}) is required")))?,
     };
-    let version = flags.need("--version")?.to_owned();
-    if !valid_version(&version) {
-        return fail(format!(
-            "--version {version:?} is not major.minor.patch (e.g. 1.4.2)"
-        ));
-    }
-    let notes = match flags.need("--notes")? {
-        file if file.starts_with('@') => {
-            let path = Path::new(&file[1..]);
+    let version = args.version;
+    let notes = match args.notes.strip_prefix('@') {
+        Some(file) => {
+            let path = Path::new(file);
             std::fs::read_to_string(path).map_err(io_fail(path))?
         }
-        text => text.to_owned(),
+        None => args.notes,
     };
     // What the province takes (crates/server admin `text`): checked before signing anything.
     let notes = notes.trim().to_owned();
@@ -525,21 +531,8 @@ fn publish(args: &[String]) -> Result {
              other control characters (join the lines of the file)",
         );
     }
-    let channel = flags.need("--channel")?.to_owned();
-    if channel != "pilot" && channel != "all" {
-        return fail(format!("--channel {channel:?}: pilot or all"));
-    }
-    let percent: u8 = flags
-        .need("--percent")?
-        .parse()
-        .ok()
-        .filter(|p| *p <= 100)
-        .ok_or_else(|| Fail("--percent is a whole number from 0 to 100".into()))?;
-    let key = PathBuf::from(flags.need("--key")?);
-    let dist = flags
-        .get("--dist")
-        .map(PathBuf::from)
-        .unwrap_or_else(crate::dist::dist_dir);
+    let key = args.key;
+    let dist = args.dist.unwrap_or_else(crate::dist::dist_dir);
 
     let found = find_artifacts(&dist, &version)?;
     if found.is_empty() {
@@ -567,13 +560,13 @@ fn publish(args: &[String]) -> Result {
         artifacts.push((target, name, bytes, sig));
     }
     send(&Publication {
-        province,
+        province: args.province,
         token,
         version,
         notes,
-        channel,
-        percent,
-        activate: flags.has("--activate"),
+        channel: args.channel.as_str().to_owned(),
+        percent: args.percent,
+        activate: args.activate,
         artifacts,
     })
 }

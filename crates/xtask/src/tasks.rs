@@ -239,12 +239,10 @@ impl TestKey {
         };
         if !key.public.is_file() || !key.secret.is_file() {
             let _ = std::fs::remove_dir_all(&keys);
-            crate::release::main(&[
-                "keygen".into(),
-                "--out".into(),
-                keys.display().to_string(),
-                "--no-password".into(),
-            ])?;
+            crate::release::keygen(crate::release::Keygen {
+                out: keys,
+                no_password: true,
+            })?;
         }
         Ok(key)
     }
@@ -424,13 +422,24 @@ fn run_e2e_with(ctx: &Ctx, app: &Path, cargo_args: &[&str], env: &[(String, Stri
     Ok(())
 }
 
-/// Benchmarks that need nothing but cargo: (name, package, bench target).
-const CARGO_BENCHES: &[(&str, &str, &str)] =
-    &[("queue", "queue", "engine"), ("hall", "hall-node", "load")];
+/// The benchmarks `cargo xtask bench` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Bench {
+    /// 应用启动与内存 / app start-up and memory
+    Startup,
+    /// 排队引擎每秒操作数 / queue engine ops/s
+    Queue,
+    /// 100 个窗口下的营业厅节点 / the hall node under 100 counters
+    Hall,
+    /// 省级服务器接收上传 / province uploads
+    Ingest,
+    /// 办结业务到达省级服务器 / a finished service reaching the province
+    Propagation,
+}
 
-pub fn bench(args: &[String]) -> Result {
-    match args.first().map(String::as_str) {
-        None | Some("startup") => {
+pub fn bench(which: Bench) -> Result {
+    match which {
+        Bench::Startup => {
             let ctx = Ctx::new(Need::Test)?;
             ctx.build_ui()?;
             let app = ctx.build_app(true)?;
@@ -442,37 +451,34 @@ pub fn bench(args: &[String]) -> Result {
             );
             run_e2e(&ctx, &app, &["bench", "-p", "e2e", "--bench", "startup"])
         }
-        // The province's benchmarks run on SQLite and on a private PostgreSQL.
-        Some(bench @ ("ingest" | "propagation")) => {
-            let pg = crate::postgres::Postgres::start()?;
-            run(
-                &format!("province {bench} benchmark (SQLite and PostgreSQL)"),
-                Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                    .current_dir(workspace_root())
-                    .env("CARGO_TARGET_DIR", target_dir())
-                    .env("YYT_TEST_PG_URL", &pg.url)
-                    .args(["bench", "-p", "server", "--bench", bench]),
-            )
-        }
-        Some(name) => {
-            let Some((package, bench)) = CARGO_BENCHES
-                .iter()
-                .find(|(n, _, _)| *n == name)
-                .map(|(_, p, b)| (p, b))
-            else {
-                return fail(format!(
-                    "unknown benchmark {name:?}; known: startup, queue, hall, ingest, propagation"
-                ));
-            };
-            run(
-                &format!("benchmark {name}"),
-                Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-                    .current_dir(workspace_root())
-                    .env("CARGO_TARGET_DIR", target_dir())
-                    .args(["bench", "-p", package, "--bench", bench]),
-            )
-        }
+        Bench::Queue => cargo_bench("benchmark queue", "queue", "engine", None),
+        Bench::Hall => cargo_bench("benchmark hall", "hall-node", "load", None),
+        Bench::Ingest => province_bench("ingest"),
+        Bench::Propagation => province_bench("propagation"),
     }
+}
+
+/// The province's benchmarks run on SQLite and on a private PostgreSQL.
+fn province_bench(bench: &str) -> Result {
+    let pg = crate::postgres::Postgres::start()?;
+    cargo_bench(
+        &format!("province {bench} benchmark (SQLite and PostgreSQL)"),
+        "server",
+        bench,
+        Some(&pg.url),
+    )
+}
+
+/// `cargo bench -p package --bench bench`, given a PostgreSQL to test on when `pg_url` is set.
+fn cargo_bench(what: &str, package: &str, bench: &str, pg_url: Option<&str>) -> Result {
+    let mut c = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    c.current_dir(workspace_root())
+        .env("CARGO_TARGET_DIR", target_dir())
+        .args(["bench", "-p", package, "--bench", bench]);
+    if let Some(url) = pg_url {
+        c.env("YYT_TEST_PG_URL", url);
+    }
+    run(what, &mut c)
 }
 
 /// The demo's province: a `province-server` process beside the app, with the
