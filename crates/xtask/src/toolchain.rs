@@ -37,7 +37,7 @@ pub const WINDOW_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "at-spi2-core",
     "dbus-x11",
-    "imagemagick",
+    "imagemagick", // `import`: the end-to-end tests' screenshots of the Xvfb screen
     // Hall devices (kiosk, call display, pad) are web pages tested in Chromium.
     "chromium",
     "chromium-driver",

@@ -211,9 +211,30 @@ impl App {
         Ok(())
     }
 
-    /// Saves a PNG of the window to `YYT_SCREENSHOT_DIR` (or the temp dir).
+    /// Saves a PNG of the screen the window is on (Xvfb's) to
+    /// `YYT_SCREENSHOT_DIR` (or the temp dir): what the clerk sees, painted
+    /// by the app as it runs for them. WebKit's WebDriver is not asked: it
+    /// never answers a screenshot when WebKit presents without DMA-BUFs, as
+    /// the app has it do.
     pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        screenshot(&self.client, name).await
+        painted(&self.client).await;
+        let path = screenshot_path(name)?;
+        let display = std::env::var("DISPLAY").map_err(|_| "no DISPLAY to take a screenshot of")?;
+        let out = tokio::process::Command::new("import")
+            .args(["-display", &display, "-window", "root"])
+            .arg(&path)
+            .output();
+        let out = tokio::time::timeout(Duration::from_secs(30), out)
+            .await
+            .map_err(|_| "the screenshot did not come back within 30 s")??;
+        if !out.status.success() {
+            return Err(format!(
+                "taking a screenshot: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            )
+            .into());
+        }
+        Ok(path)
     }
 
     /// Closes the window and stops the driver.
@@ -551,21 +572,31 @@ async fn wait_text(client: &Client, css: &str, needle: &str) -> Result<String> {
 
 /// Saves a PNG of what `client` shows, after letting the page paint its current DOM.
 async fn screenshot(client: &Client, name: &str) -> Result<PathBuf> {
+    painted(client).await;
+    let png = tokio::time::timeout(Duration::from_secs(30), client.screenshot())
+        .await
+        .map_err(|_| "the screenshot did not come back within 30 s")??;
+    let path = screenshot_path(name)?;
+    std::fs::write(&path, png)?;
+    Ok(path)
+}
+
+/// Where the screenshot `name` goes (the folder made if need be).
+fn screenshot_path(name: &str) -> Result<PathBuf> {
     let dir = std::env::var_os("YYT_SCREENSHOT_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(std::env::temp_dir);
     std::fs::create_dir_all(&dir)?;
-    // WebKit can hand back a stale frame: wait for two animation frames first.
+    Ok(dir.join(format!("{name}.png")))
+}
+
+/// Waits for two animation frames, so the last change is painted (a frame
+/// may otherwise be stale).
+async fn painted(client: &Client) {
     let painted = client.execute_async(
         "const done = arguments[arguments.length - 1];\n\
          requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
         vec![],
     );
     let _ = tokio::time::timeout(Duration::from_secs(5), painted).await;
-    let png = tokio::time::timeout(Duration::from_secs(30), client.screenshot())
-        .await
-        .map_err(|_| "the screenshot did not come back within 30 s")??;
-    let path = dir.join(format!("{name}.png"));
-    std::fs::write(&path, png)?;
-    Ok(path)
 }
