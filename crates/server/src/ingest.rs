@@ -3,36 +3,37 @@
 use crate::db;
 use crate::db::sync::{NewMark, TicketRow, UpdateRow};
 use crate::{now_ms, owned, AppState};
-use sync_proto::changes::TicketChange;
 use sync_proto::owned::OwnedKind;
-use sync_proto::{Accepted, Change, ChangeKind, Hlc, Payload, Refusal, UploadBatch};
+use sync_proto::{Accepted, ChangeKind, Hlc, Payload, Refusal, UploadBatch};
 
 /// Sorts like the timestamp itself.
 fn hlc_key(h: &Hlc) -> String {
     format!("{:015}:{:010}:{}", h.wall_ms.max(0), h.counter, h.node)
 }
 
-/// A ticket change's snapshot, if it has the columns it is stored by.
-fn ticket(c: &Change) -> Option<(i64, TicketChange)> {
-    match c.payload() {
-        Ok(Payload::Ticket(t)) => Some((i64::try_from(t.ticket.id).ok()?, t)),
-        _ => None,
-    }
-}
+/// Each change of an accepted batch read once, as its kind says (`None`:
+/// a counter event, kept as it came, or a body that does not hold its kind).
+pub struct Read(Vec<Option<Payload>>);
 
-/// Refuses a batch with a change this version cannot store as its kind
-/// says (today: a ticket without its id, number, business or state).
-pub fn check(accepted: &Accepted) -> Result<(), Refusal> {
-    match accepted
-        .apply
-        .iter()
-        .find(|c| c.change_kind() == ChangeKind::Ticket && ticket(c).is_none())
-    {
-        Some(c) => Err(Refusal::Malformed {
-            reason: format!("ticket change {} lacks id, no, business or state", c.seq),
-        }),
-        None => Ok(()),
+/// Reads every change of the batch, and refuses the batch when a change
+/// this version stores lacks what it is stored by (today: a ticket without
+/// its id, number, business or state).
+pub fn check(accepted: &Accepted) -> Result<Read, Refusal> {
+    let mut read = Vec::with_capacity(accepted.apply.len());
+    for c in &accepted.apply {
+        let payload = match c.change_kind() {
+            ChangeKind::CounterEvent => None,
+            _ => c.payload().ok(),
+        };
+        let stored_by_id = |p: &Option<Payload>| matches!(p, Some(Payload::Ticket(t)) if i64::try_from(t.ticket.id).is_ok());
+        if c.change_kind() == ChangeKind::Ticket && !stored_by_id(&payload) {
+            return Err(Refusal::Malformed {
+                reason: format!("ticket change {} lacks id, no, business or state", c.seq),
+            });
+        }
+        read.push(payload);
     }
+    Ok(Read(read))
 }
 
 /// Stores the new changes and the new mark in one transaction, if the mark is
@@ -43,6 +44,7 @@ pub async fn store(
     batch: &UploadBatch,
     previous: Option<u64>,
     accepted: &Accepted,
+    read: Read,
 ) -> Result<bool, sqlx::Error> {
     let now = now_ms();
     let mut tx = s.pool.begin().await?;
@@ -59,7 +61,7 @@ pub async fn store(
         return Ok(false);
     }
     let mut fed = false;
-    for c in &accepted.apply {
+    for (c, payload) in accepted.apply.iter().zip(read.0) {
         let hlc = hlc_key(&c.hlc);
         if c.change_kind() == ChangeKind::CounterEvent {
             // Kept as it came, once: the province reads nothing of it.
@@ -68,7 +70,7 @@ pub async fn store(
         }
         // A body that does not hold what its kind needs is acknowledged and
         // not stored, as a kind this version does not know (tickets were checked).
-        let Ok(payload) = c.payload() else {
+        let Some(payload) = payload else {
             continue;
         };
         match payload {

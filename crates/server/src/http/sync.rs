@@ -119,14 +119,14 @@ async fn upload_batch(
             check_upload(&batch, &hall, previous.unwrap_or(0), now_ms(), &clock)
         };
         // A change this version stores must have the fields it is stored by.
-        let accepted = match checked.and_then(|a| ingest::check(&a).map(|()| a)) {
-            Ok(a) => a,
+        let (accepted, read) = match checked.and_then(|a| ingest::check(&a).map(|r| (a, r))) {
+            Ok(checked) => checked,
             Err(r) => {
                 note_refusal(s, &hall, &batch.origin, &r).await;
                 return Err((StatusCode::CONFLICT, r));
             }
         };
-        if ingest::store(s, &hall, &batch, previous, &accepted)
+        if ingest::store(s, &hall, &batch, previous, &accepted, read)
             .await
             .map_err(internal)?
         {
