@@ -4,7 +4,7 @@ use crate::api;
 use crate::i18n::{use_i18n, T};
 use crate::ipc::listen;
 use ipc::commands::UpdateAvailable;
-use ipc::{ApiError, UpdateInfo};
+use ipc::{ApiError, ErrorCode, UpdateInfo};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -13,6 +13,19 @@ enum Step {
     Offered,
     Installing,
     Failed(ApiError),
+}
+
+impl Step {
+    /// Whether the clerk may (still) install this offer. After a failed or
+    /// refused install the backend has let the offer go, and the next check
+    /// brings it (or another) back; "finish serving first" keeps it.
+    fn may_install(&self) -> bool {
+        match self {
+            Step::Offered => true,
+            Step::Installing => false,
+            Step::Failed(e) => e.code == ErrorCode::UpdateWhileServing,
+        }
+    }
 }
 
 /// The offer and where installing it stands: page-long state, so an offer
@@ -64,7 +77,7 @@ pub fn UpdateBanner() -> impl IntoView {
     state.refresh();
 
     let install = move || {
-        if offer.get_untracked().is_none() || step.get_untracked() == Step::Installing {
+        if offer.get_untracked().is_none() || !step.get_untracked().may_install() {
             return;
         }
         step.set(Step::Installing);
@@ -100,13 +113,14 @@ pub fn UpdateBanner() -> impl IntoView {
             }
         };
         let busy = move || step.get() == Step::Installing;
+        let spent = move || !step.get().may_install();
         Some(view! {
             <section class="update-banner" id="update-banner" role="status">
                 <div class="update-head">
                     <strong>{i18n.t(T::UpdateReady)}</strong>
                     <span class="update-version" id="update-version">{format!("{} → {}", info.current, info.version)}</span>
                     <div class="spacer"></div>
-                    <button type="button" class="primary" id="update-install" disabled=busy on:click=move |_| install()>
+                    <button type="button" class="primary" id="update-install" disabled=spent on:click=move |_| install()>
                         {i18n.t(T::UpdateInstall)} <kbd>"Alt+U"</kbd>
                     </button>
                     <button type="button" class="ghost" disabled=busy on:click=move |_| hidden.set(true)>
