@@ -12,6 +12,17 @@ use ipc::commands::{
 use ipc::ApiError;
 use tauri::State;
 
+/// Tells the window of the event `E`, its name and payload as the contract in `ipc::commands` says.
+pub(crate) fn emit<E: ipc::commands::Event>(app: &tauri::AppHandle, payload: E::Payload)
+where
+    E::Payload: Clone,
+{
+    use tauri::Emitter;
+    if let Err(e) = app.emit(E::NAME, payload) {
+        tracing::warn!(event = E::NAME, error = %e, "the window was not told");
+    }
+}
+
 #[tauri::command]
 pub async fn app_info(
     app: tauri::AppHandle,

@@ -6,7 +6,7 @@ pub mod desk;
 pub mod updates;
 
 use std::path::PathBuf;
-use tauri::{Emitter, Manager};
+use tauri::Manager;
 
 /// Environment variable that puts the app's data somewhere else (tests, several
 /// instances on one PC). Otherwise the platform's app data dir is used.
@@ -30,7 +30,7 @@ pub fn run() {
             };
             let handle = app.handle().clone();
             let notify: desk::Notify = std::sync::Arc::new(move |event| {
-                let _ = handle.emit(ipc::cmd::HALL_EVENT, event);
+                commands::emit::<ipc::commands::HallEvent>(&handle, event);
             });
             // Not waited for here: setup runs on the thread that serves the
             // webview, and WebKit stalls its first page for half a second when

@@ -10,11 +10,11 @@
 
 use crate::desk::Desk;
 use ipc::hall::{UpdateReport, UpdateState};
-use ipc::{cmd, ApiError, ErrorCode, UpdateInfo};
+use ipc::{ApiError, ErrorCode, UpdateInfo};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use tokio::sync::Mutex;
 use tracing::{info, warn};
@@ -215,7 +215,7 @@ pub async fn check(app: &AppHandle) -> Result<Option<UpdateInfo>, String> {
         )
         .await;
         desk.flush_reports().await;
-        let _ = app.emit(cmd::UPDATE_EVENT, u.clone());
+        crate::commands::emit::<ipc::commands::UpdateAvailable>(app, u.clone());
     }
     Ok(announce)
 }
