@@ -17,7 +17,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use ipc::hall::{Empty, UpdateReport, UpdateState as ReportState};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -289,38 +290,19 @@ async fn file(State(s): State<AppState>, Path(sha): Path<String>, req: Request) 
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Report {
-    /// This PC's name in the hall (letters, digits, dashes).
-    pc: String,
-    current_version: String,
-    offered: Option<String>,
-    /// `offered`, `downloading`, `installed`, `failed`, `up_to_date`.
-    state: String,
-    detail: Option<String>,
-}
-
-/// The answer to a report: `{}`.
-#[derive(Serialize)]
-struct Reported {}
-
 /// `POST /api/v1/updates/report` (a staff session): a PC says where it stands; it goes up to the province.
 async fn report(
     State(s): State<AppState>,
     caller: Caller,
-    Body(r): Body<Report>,
-) -> Result<Json<Reported>, HallError> {
+    Body(r): Body<UpdateReport>,
+) -> Result<Json<Empty>, HallError> {
     caller.staff()?;
     let ok_pc = !r.pc.is_empty()
         && r.pc.len() <= 40
         && r.pc
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    let state = serde_json::from_value::<UpdateState>(r.state.clone().into())
-        .ok()
-        .filter(|st| !matches!(st, UpdateState::Other(_)));
-    let Some(state) = state.filter(|_| ok_pc && r.current_version.len() <= 20) else {
+    if !ok_pc || r.current_version.len() > 20 {
         return Err(HallError::Input(
             StatusCode::UNPROCESSABLE_ENTITY,
             ipc::ErrorCode::BadRequest,
@@ -332,14 +314,20 @@ async fn report(
     let body = UpdateStatus {
         current_version: r.current_version,
         offered: r.offered,
-        state,
+        state: match r.state {
+            ReportState::Offered => UpdateState::Offered,
+            ReportState::Downloading => UpdateState::Downloading,
+            ReportState::Installed => UpdateState::Installed,
+            ReportState::Failed => UpdateState::Failed,
+            ReportState::UpToDate => UpdateState::UpToDate,
+        },
         detail: r.detail.map(|d| d.chars().take(500).collect::<String>()),
     };
     let body = serde_json::to_string(&body).map_err(HallError::internal)?;
     s.store
         .append_change(&hlc, ChangeKind::UpdateStatus.as_str(), &key, &body)
         .await?;
-    Ok(Json(Reported {}))
+    Ok(Json(Empty {}))
 }
 
 #[cfg(test)]
