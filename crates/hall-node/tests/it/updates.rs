@@ -22,10 +22,7 @@ struct Province {
 
 impl Province {
     fn sha(&self) -> String {
-        Sha256::digest(self.artifact.as_slice())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(Sha256::digest(self.artifact.as_slice()))
     }
 }
 

@@ -331,12 +331,9 @@ async fn releases(db: &str, dir: &std::path::Path) {
     let hall_dir = tempfile::tempdir_in(dir).unwrap();
     let cache = hall_dir.path().join("releases");
     let want = deb("1.1.0");
-    let sha: String = {
+    let sha = {
         use sha2::Digest;
-        sha2::Sha256::digest(&want)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex::encode(sha2::Sha256::digest(&want))
     };
     std::fs::create_dir_all(&cache).unwrap();
     std::fs::write(cache.join(format!("{sha}.part")), &want[..want.len() / 3]).unwrap();
