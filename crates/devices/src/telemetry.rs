@@ -180,3 +180,18 @@ impl Metrics {
         out
     }
 }
+
+/// What a device said, as the hall node's MQTT side hands it to the alarms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Report(Report),
+    Status(Status),
+}
+
+/// One message of one device, stamped with the hall node's clock when it arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heard {
+    pub device: DeviceId,
+    pub at: crate::Millis,
+    pub message: Message,
+}
