@@ -1,6 +1,7 @@
 //! The device rules under virtual time: registry, telemetry, presence and the alarm lifecycle.
 
 mod alarm;
+mod command;
 mod presence;
 mod registry;
 mod telemetry;
