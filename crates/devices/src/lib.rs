@@ -14,12 +14,14 @@
 //! - [`alarm`]: one alarm per source and fault, raised → acknowledged →
 //!   cleared, counted when it repeats, escalated when nobody answers,
 //!   suppressed in maintenance, folded under a root cause.
+//! - [`program`]: what the hall's screens show, and when.
 //! - [`command`]: safe control commands with preconditions, a time to
 //!   live and the device's confirmation.
 
 pub mod alarm;
 pub mod command;
 pub mod presence;
+pub mod program;
 pub mod registry;
 pub mod telemetry;
 

@@ -3,6 +3,7 @@
 mod alarm;
 mod command;
 mod presence;
+mod program;
 mod registry;
 mod telemetry;
 
