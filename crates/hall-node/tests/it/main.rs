@@ -809,7 +809,14 @@ async fn kill_9_under_load_loses_no_acknowledged_ticket_or_rating() {
             }
         }));
     }
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    // Kill once the load is well under way (however busy the machine is), mid-stream.
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(30)
+        && (acked.lock().unwrap().len() <= 50 || rated.lock().unwrap().len() <= 5)
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
     child.kill().unwrap(); // SIGKILL, mid-stream
     child.wait().unwrap();
     for l in load {
