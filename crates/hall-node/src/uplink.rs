@@ -128,7 +128,7 @@ pub async fn run(
                     hlc: serde_json::from_str(&r.hlc).ok()?,
                     kind: r.kind,
                     key: r.key,
-                    body: serde_json::from_str(&r.body).ok()?,
+                    body: sync_proto::Body::from_json(r.body).ok()?,
                 })
             })
             .collect();

@@ -25,10 +25,11 @@ fn change(hall: &str, seq: u64, now: i64) -> Change {
         },
         kind: "ticket".into(),
         key: seq.to_string(),
-        body: json!({"day": 20000, "ticket": {"id": seq, "no": format!("A{:03}", seq % 1000 + 1), "business": "A",
+        body: Body::of(&json!({"day": 20000, "ticket": {"id": seq, "no": format!("A{:03}", seq % 1000 + 1), "business": "A",
             "priority": "normal", "issued_at": now, "arrival": now, "for_counter": null, "customer": "3301234567",
             "state": {"state": "done", "counter": 3, "staff": "1001", "handled": "A", "called_at": now, "started_at": now,
-                      "finished_at": now, "rating": {"kind": "rated", "score": 5, "reasons": []}}, "transfers": 0}}),
+                      "finished_at": now, "rating": {"kind": "rated", "score": 5, "reasons": []}}, "transfers": 0}}))
+        .unwrap(),
     }
 }
 

@@ -65,7 +65,7 @@ pub async fn store(
         let hlc = hlc_key(&c.hlc);
         if c.change_kind() == ChangeKind::CounterEvent {
             // Kept as it came, once: the province reads nothing of it.
-            db::sync::put_counter_event(&mut tx, hall, &c.key, &hlc, &c.body.to_string()).await?;
+            db::sync::put_counter_event(&mut tx, hall, &c.key, &hlc, c.body.as_str()).await?;
             continue;
         }
         // A body that does not hold what its kind needs is acknowledged and
@@ -78,7 +78,6 @@ pub async fn store(
                 let Ok(id) = i64::try_from(t.ticket.id) else {
                     continue;
                 };
-                let body = c.body.to_string();
                 let row = TicketRow {
                     hall,
                     id,
@@ -87,7 +86,7 @@ pub async fn store(
                     no: &t.ticket.no,
                     business: &t.ticket.business,
                     state: t.ticket.state.state.as_str(),
-                    body: &body,
+                    body: c.body.as_str(),
                 };
                 db::sync::put_ticket(&mut tx, &row).await?;
             }

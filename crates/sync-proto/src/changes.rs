@@ -202,10 +202,10 @@ impl Change {
     pub fn payload(&self) -> Result<Payload, serde_json::Error> {
         let body = &self.body;
         Ok(match self.change_kind() {
-            ChangeKind::Ticket => Payload::Ticket(TicketChange::deserialize(body)?),
-            ChangeKind::CounterEvent => Payload::CounterEvent(CounterEvent::deserialize(body)?),
-            ChangeKind::StaffPassword => Payload::StaffPassword(StaffPassword::deserialize(body)?),
-            ChangeKind::UpdateStatus => Payload::UpdateStatus(UpdateStatus::deserialize(body)?),
+            ChangeKind::Ticket => Payload::Ticket(body.read()?),
+            ChangeKind::CounterEvent => Payload::CounterEvent(body.read()?),
+            ChangeKind::StaffPassword => Payload::StaffPassword(body.read()?),
+            ChangeKind::UpdateStatus => Payload::UpdateStatus(body.read()?),
             ChangeKind::Other(kind) => Payload::Unknown(kind),
         })
     }

@@ -10,7 +10,9 @@
 use crate::owned::Fields;
 use crate::{Change, Hlc, OwnedRecord, Refusal};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A record's kind: 1–40 bytes of `a`–`z`, `0`–`9` and `_`.
 pub const MAX_KIND_BYTES: usize = 40;
@@ -50,9 +52,32 @@ pub fn shown(s: &str) -> String {
     out
 }
 
-/// Checks one record against every bound; `body` is `None` for a deleted owned record.
+/// What a record's body is, for the bounds: absent (a deleted owned
+/// record), not an object, or its fields with each value's size as JSON.
+pub enum Shape<'a> {
+    Absent,
+    NotObject,
+    Fields(Vec<(&'a str, usize)>),
+}
+
+impl<'a> Shape<'a> {
+    pub fn of_value(body: Option<&'a Value>) -> Self {
+        match body {
+            None => Shape::Absent,
+            Some(Value::Object(fields)) => Shape::Fields(
+                fields
+                    .iter()
+                    .map(|(name, v)| (name.as_str(), json_len(v)))
+                    .collect(),
+            ),
+            Some(_) => Shape::NotObject,
+        }
+    }
+}
+
+/// Checks one record against every bound.
 /// The refusal names the record and says which bound it breaks.
-pub fn check_record(kind: &str, key: &str, hlc: &Hlc, body: Option<&Value>) -> Result<(), Refusal> {
+pub fn check_record(kind: &str, key: &str, hlc: &Hlc, body: Shape<'_>) -> Result<(), Refusal> {
     let refuse = |reason: String| Refusal::InvalidRecord {
         kind: shown(kind),
         key: shown(key),
@@ -74,19 +99,18 @@ pub fn check_record(kind: &str, key: &str, hlc: &Hlc, body: Option<&Value>) -> R
     check_hlc(hlc).map_err(refuse)?;
     let mut total = kind.len() + key.len() + hlc.node.len() + 64;
     match body {
-        None => {}
-        Some(Value::Object(fields)) => {
+        Shape::Absent => {}
+        Shape::Fields(fields) => {
             if fields.len() > MAX_FIELDS {
                 return Err(refuse(format!(
                     "the body has {} fields, at most {MAX_FIELDS}",
                     fields.len()
                 )));
             }
-            for (name, value) in fields {
+            for (name, size) in fields {
                 if let Some(why) = bad_text("a field name", name, MAX_FIELD_NAME_BYTES) {
                     return Err(refuse(why));
                 }
-                let size = json_len(value);
                 if size > MAX_FIELD_BYTES {
                     return Err(refuse(format!(
                         "field {} is {size} bytes, at most {MAX_FIELD_BYTES}",
@@ -96,7 +120,7 @@ pub fn check_record(kind: &str, key: &str, hlc: &Hlc, body: Option<&Value>) -> R
                 total += name.len() + size + 4;
             }
         }
-        Some(_) => return Err(refuse("the body must be an object of fields".into())),
+        Shape::NotObject => return Err(refuse("the body must be an object of fields".into())),
     }
     if total > MAX_RECORD_BYTES {
         return Err(refuse(format!(
@@ -154,7 +178,18 @@ fn json_len(value: &Value) -> usize {
 impl Change {
     /// The bounds of [`check_record`]; the refusal also gives the change's sequence number.
     pub fn check(&self) -> Result<(), Refusal> {
-        check_record(&self.kind, &self.key, &self.hlc, Some(&self.body)).map_err(|r| match r {
+        // The fields as they stand in the text: names, and each value's length.
+        let fields: Option<BTreeMap<String, &RawValue>> = self.body.read().ok();
+        let shape = match &fields {
+            Some(fields) => Shape::Fields(
+                fields
+                    .iter()
+                    .map(|(name, v)| (name.as_str(), v.get().len()))
+                    .collect(),
+            ),
+            None => Shape::NotObject,
+        };
+        check_record(&self.kind, &self.key, &self.hlc, shape).map_err(|r| match r {
             Refusal::InvalidRecord { kind, key, reason } => Refusal::InvalidRecord {
                 kind,
                 key,
@@ -169,7 +204,12 @@ impl OwnedRecord {
     /// The bounds of [`check_record`], and a body that is a map of versioned
     /// fields whose every timestamp is in bounds too.
     pub fn check(&self) -> Result<(), Refusal> {
-        check_record(&self.kind, &self.key, &self.hlc, self.body.as_ref())?;
+        check_record(
+            &self.kind,
+            &self.key,
+            &self.hlc,
+            Shape::of_value(self.body.as_ref()),
+        )?;
         let Some(body) = &self.body else {
             return Ok(());
         };
@@ -190,6 +230,7 @@ impl OwnedRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Body;
     use serde_json::json;
 
     const NOW: i64 = 1_800_000_000_000;
@@ -208,7 +249,7 @@ mod tests {
             hlc: hlc(wall_ms),
             kind: "counter_event".into(),
             key: key.into(),
-            body,
+            body: Body::of(&body).unwrap(),
         }
     }
 

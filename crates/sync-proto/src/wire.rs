@@ -17,8 +17,45 @@ pub struct Change {
     pub kind: String,
     /// The record's key within its kind, unique within the origin.
     pub key: String,
-    pub body: serde_json::Value,
+    pub body: Body,
 }
+
+/// A change's body: JSON text kept as it came (a receiver reads the fields
+/// it needs straight from the text and stores the text as it is).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Body(Box<serde_json::value::RawValue>);
+
+impl Body {
+    /// The body of `value` as JSON.
+    pub fn of<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        serde_json::value::to_raw_value(value).map(Self)
+    }
+
+    /// `text`, once it is checked to be JSON.
+    pub fn from_json(text: String) -> Result<Self, serde_json::Error> {
+        serde_json::value::RawValue::from_string(text).map(Self)
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The body read as `T` (fields `T` does not name are skipped).
+    pub fn read<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+}
+
+/// Two bodies are equal when their texts are.
+impl PartialEq for Body {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Body {}
 
 /// `POST /sync/v1/upload`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -43,19 +43,22 @@ async fn out_of_bounds(db: &str) {
         counter,
         node: "hall:H0101".into(),
     };
-    let ticket = |seq: u64| Change {
+    let ticket = |seq: u64| {
+        Change {
         seq,
         hlc: hlc(seq as u32),
         kind: "ticket".into(),
         key: seq.to_string(),
-        body: json!({"day": 1, "ticket": {"id": seq, "no": format!("A{seq:03}"), "business": "A", "state": {"state": "waiting"}}}),
+        body: Body::of(&json!({"day": 1, "ticket": {"id": seq, "no": format!("A{seq:03}"), "business": "A", "state": {"state": "waiting"}}})).unwrap(),
+    }
     };
     let event = |seq: u64, key: String| Change {
         seq,
         hlc: hlc(seq as u32),
         kind: "counter_event".into(),
         key,
-        body: json!({"counter": 1, "event": "opened", "staff": "1001", "at": now}),
+        body: Body::of(&json!({"counter": 1, "event": "opened", "staff": "1001", "at": now}))
+            .unwrap(),
     };
     let batch = |changes: Vec<Change>| UploadBatch {
         version: PROTOCOL_VERSION,
@@ -130,11 +133,10 @@ async fn out_of_bounds(db: &str) {
     );
     // Too many fields in a body.
     let mut wide = batch(vec![event(3, "1-2-0".into())]);
-    wide.changes[0].body = Value::Object(
-        (0..=limits::MAX_FIELDS)
-            .map(|i| (format!("f{i}"), json!(i)))
-            .collect(),
-    );
+    let fields: serde_json::Map<String, Value> = (0..=limits::MAX_FIELDS)
+        .map(|i| (format!("f{i}"), json!(i)))
+        .collect();
+    wide.changes[0].body = Body::of(&fields).unwrap();
     assert!(matches!(
         send(json_of(&wide)).await,
         (

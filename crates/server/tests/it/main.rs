@@ -268,7 +268,8 @@ async fn refusals(db: &str) {
     let http = Client::new();
     let url = format!("http://127.0.0.1:{port}/sync/v1/upload");
     let now = server::now_ms();
-    let change = |seq: u64| Change {
+    let change = |seq: u64| {
+        Change {
         seq,
         hlc: Hlc {
             wall_ms: now,
@@ -277,7 +278,8 @@ async fn refusals(db: &str) {
         },
         kind: "ticket".into(),
         key: seq.to_string(),
-        body: json!({"day": 1, "ticket": {"id": seq, "no": format!("A{seq:03}"), "business": "A", "state": {"state": "waiting"}}}),
+        body: Body::of(&json!({"day": 1, "ticket": {"id": seq, "no": format!("A{seq:03}"), "business": "A", "state": {"state": "waiting"}}})).unwrap(),
+    }
     };
     let batch = |hall: &str, origin: &str, changes: Vec<Change>| UploadBatch {
         version: PROTOCOL_VERSION,
@@ -367,7 +369,7 @@ async fn refusals(db: &str) {
     assert!(halls[0]["last_refusal"]["skew_ms"].as_i64().unwrap() > 3_000_000);
     // A ticket change without the fields it is stored by.
     let mut hollow = change(3);
-    hollow.body = json!({"day": 1, "ticket": {"no": "A003"}});
+    hollow.body = Body::of(&json!({"day": 1, "ticket": {"no": "A003"}})).unwrap();
     let (s, r) = send(batch("H0101", "hall:H0101", vec![hollow]), token.clone()).await;
     assert_eq!(s, StatusCode::CONFLICT);
     assert!(
@@ -415,7 +417,7 @@ async fn copies_of_a_batch_racing_each_other_are_stored_once() {
                 },
                 kind: "ticket".into(),
                 key: seq.to_string(),
-                body: json!({"day": 1, "ticket": {"id": seq, "no": format!("A{:03}", seq % 1000), "business": "A", "state": {"state": "waiting"}}}),
+                body: Body::of(&json!({"day": 1, "ticket": {"id": seq, "no": format!("A{:03}", seq % 1000), "business": "A", "state": {"state": "waiting"}}})).unwrap(),
             })
             .collect();
         let batch = UploadBatch {

@@ -24,7 +24,7 @@ fn change(seq: u64) -> Change {
         hlc: hlc(NOW - 1000 + seq as i64, 0, "hall:H0101"),
         kind: "ticket".into(),
         key: format!("t{seq}"),
-        body: json!({"n": seq}),
+        body: Body::of(&json!({"n": seq})).unwrap(),
     }
 }
 
@@ -542,7 +542,7 @@ fn a_record_out_of_bounds_refuses_the_whole_batch_and_names_it() {
     ));
     // Even a change the receiver already has (a duplicate it would drop) is checked.
     let mut old_dup = batch(vec![change(1), change(2)]);
-    old_dup.changes[0].body = json!("not fields");
+    old_dup.changes[0].body = Body::of("not fields").unwrap();
     assert!(matches!(
         check_upload(&old_dup, "H0101", 2, NOW, &p),
         Err(Refusal::InvalidRecord { .. })
