@@ -278,6 +278,16 @@ pub struct AlarmConfig {
     pub escalate_ms: [Option<Millis>; 4],
     /// This many dependants of one device offline at once (and at least half of them) point at it.
     pub infer_min: usize,
+    /// A business whose longest waiting ticket waits longer than this raises [`Fault::WaitTooLong`].
+    #[serde(default = "default_wait_limit")]
+    pub wait_limit_ms: Millis,
+    /// The service-quality rule behind [`Fault::SatisfactionLow`].
+    #[serde(default)]
+    pub satisfaction: crate::quality::SatisfactionRule,
+}
+
+fn default_wait_limit() -> Millis {
+    30 * 60_000
 }
 
 impl Default for AlarmConfig {
@@ -287,6 +297,8 @@ impl Default for AlarmConfig {
             reopen_ms: 5 * 60_000,
             escalate_ms: [None, Some(15 * 60_000), Some(5 * 60_000), Some(60_000)],
             infer_min: 3,
+            wait_limit_ms: default_wait_limit(),
+            satisfaction: crate::quality::SatisfactionRule::default(),
         }
     }
 }

@@ -11,6 +11,9 @@
 //!   and the hall node) and the faults a report means.
 //! - [`presence`]: who has been heard from lately; silence past a device's
 //!   heartbeat timeout, or a last will, means offline.
+//! - [`quality`]: when the queue and the service call for an alarm: a
+//!   business waiting past its limit, a clerk's recent ratings below the
+//!   satisfaction floor.
 //! - [`alarm`]: one alarm per source and fault, raised → acknowledged →
 //!   cleared, counted when it repeats, escalated when nobody answers,
 //!   suppressed in maintenance, folded under a root cause.
@@ -22,6 +25,7 @@ pub mod alarm;
 pub mod command;
 pub mod presence;
 pub mod program;
+pub mod quality;
 pub mod registry;
 pub mod telemetry;
 

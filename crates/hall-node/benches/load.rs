@@ -43,6 +43,7 @@ async fn main() {
         demo: true,
         queue: config,
         province: None,
+        devices: Default::default(),
     };
     // Staff accounts exist before start so the node knows their names.
     {

@@ -89,6 +89,14 @@ impl CallerCache {
         map.insert(token, (caller, now + CACHE_MS));
     }
 
+    /// Forgets every token of device `id` at once (its credential was revoked).
+    pub fn forget_device(&self, id: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|_, (c, _)| !matches!(c, Caller::Device(d) if d.id == id));
+    }
+
     /// Forgets a token at once (sign-out).
     pub fn forget(&self, token: &str) {
         self.0

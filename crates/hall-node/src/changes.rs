@@ -101,7 +101,7 @@ fn counter_event(clock: &mut HlcClock, now: i64, event: CounterEvent) -> Option<
 }
 
 /// The outbox row of a change; `None` (logged) if it cannot be written out.
-fn row(
+pub(crate) fn row(
     hlc: sync_proto::Hlc,
     kind: ChangeKind,
     key: String,

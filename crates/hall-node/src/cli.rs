@@ -56,6 +56,10 @@ struct Args {
     /// Refused: a token on the command line can be read by every local user.
     #[arg(long, hide = true, value_name = "TOKEN", num_args = 0..=1)]
     province_token: Option<Option<String>>,
+    /// MQTT 设备的心跳间隔（秒，默认 10）；连续 3 次未收到即判离线 / how often MQTT devices report,
+    /// in seconds (default 10); silent for 3 intervals, a device is offline
+    #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3600))]
+    heartbeat_secs: u32,
 }
 
 fn speed(raw: &str) -> Result<f64, String> {
@@ -134,6 +138,10 @@ fn parse(
         demo: args.demo,
         queue: queue::QueueConfig::demo(),
         province: province(args.province, args.province_token_file, &env)?,
+        devices: crate::alarms::AlarmOptions {
+            heartbeat_ms: i64::from(args.heartbeat_secs) * 1000,
+            ..Default::default()
+        },
     };
     if args.simulate.is_some() && !opts.demo {
         return Err("--simulate needs --demo".into());
@@ -217,6 +225,12 @@ pub async fn main(args: Vec<String>) -> ExitCode {
     if let Ok(urls) = crate::demo_device_urls(&running.store, running.addr).await {
         for (name, url) in urls {
             println!("  {name}: {url}");
+        }
+    }
+    // The demo's MQTT devices (client id = username = the id), for the device simulator.
+    if let Ok(creds) = crate::demo_mqtt_credentials(&running.store).await {
+        for (id, password) in creds {
+            println!("  mqtt {id}: {password}");
         }
     }
     if let Some(sim) = simulate {

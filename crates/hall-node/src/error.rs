@@ -110,3 +110,38 @@ impl IntoResponse for HallError {
         (self.parts().0, Json(self.api_error())).into_response()
     }
 }
+
+impl From<devices::RegistryError> for HallError {
+    fn from(e: devices::RegistryError) -> Self {
+        use devices::RegistryError as R;
+        use ErrorCode as C;
+        let unprocessable = |c| Self::Input(StatusCode::UNPROCESSABLE_ENTITY, c);
+        match e {
+            R::BadId(_) => unprocessable(C::DeviceIdInvalid),
+            R::BadName | R::OffPlan | R::Counter | R::TooManyDependencies => {
+                unprocessable(C::DeviceInvalid)
+            }
+            R::Duplicate(_) => Self::Input(StatusCode::CONFLICT, C::DeviceExists),
+            R::UnknownDependency(_) => unprocessable(C::UnknownDependency),
+            R::Cycle(_) => unprocessable(C::DependencyCycle),
+            R::Full => Self::Input(StatusCode::CONFLICT, C::RegistryFull),
+            R::Unknown(_) => Self::Input(StatusCode::NOT_FOUND, C::UnknownDevice),
+            R::HasDependants(_) => Self::Input(StatusCode::CONFLICT, C::DeviceHasDependants),
+        }
+    }
+}
+
+impl From<devices::AlarmError> for HallError {
+    fn from(e: devices::AlarmError) -> Self {
+        use devices::AlarmError as A;
+        use ErrorCode as C;
+        match e {
+            A::Unknown(_) => Self::Input(StatusCode::NOT_FOUND, C::UnknownAlarm),
+            A::NotOpen(_) => Self::Input(StatusCode::CONFLICT, C::AlarmNotOpen),
+            A::AlreadyAcknowledged(_) => {
+                Self::Input(StatusCode::CONFLICT, C::AlarmAlreadyAcknowledged)
+            }
+            A::BadNote => Self::Input(StatusCode::UNPROCESSABLE_ENTITY, C::NoteInvalid),
+        }
+    }
+}

@@ -4,6 +4,7 @@
 //! in-process. Only the hall node issues and calls tickets, so no number is
 //! ever issued or called twice.
 
+pub mod alarms;
 mod auth;
 mod changes;
 pub mod cli;
@@ -29,7 +30,6 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
-use store::hall::DeviceKind;
 use store::{Hall, Store};
 use tokio::sync::{oneshot, RwLock};
 
@@ -46,6 +46,8 @@ pub struct Options {
     pub queue: QueueConfig,
     /// Where to replicate to; `None` keeps everything local.
     pub province: Option<uplink::Province>,
+    /// How devices are watched and alarms raised (heartbeat, limits, floors).
+    pub devices: alarms::AlarmOptions,
 }
 
 #[derive(Clone)]
@@ -70,17 +72,32 @@ pub struct AppState {
     offers: Arc<std::sync::Mutex<HashMap<String, http::Offer>>>,
     /// Where this node listens (for links when a request names no host).
     addr: SocketAddr,
+    /// The device registry, presence and alarms.
+    alarms: alarms::AlarmService,
 }
 
 /// A started hall node.
 pub struct Running {
     pub addr: SocketAddr,
     pub store: Store,
+    alarms: alarms::AlarmService,
     stop: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl Running {
+    /// The alarm service: where the MQTT side sends what devices say
+    /// ([`alarms::AlarmService::heard_sender`]) and checks their credentials
+    /// ([`alarms::AlarmService::check_mqtt`]).
+    pub fn alarms(&self) -> &alarms::AlarmService {
+        &self.alarms
+    }
+
+    /// Where the MQTT side sends what devices say.
+    pub fn heard_sender(&self) -> tokio::sync::mpsc::Sender<devices::telemetry::Heard> {
+        self.alarms.heard_sender()
+    }
+
     /// Stops accepting requests and waits for the server to finish.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -119,7 +136,6 @@ async fn start_with(
     let store = Store::open(&opts.db).await?;
     if opts.demo {
         store.seed_demo_if_empty().await?;
-        seed_demo_devices(&store).await?;
     }
     let hall = store.this_hall().await?;
     let names: views::Names = store
@@ -145,6 +161,19 @@ async fn start_with(
         format!("hall:{}", hall.code),
     )
     .await?;
+    // Every writer of the outbox but the driver tells the uplink through this.
+    let outbox = Arc::new(tokio::sync::Notify::new());
+    let alarms = alarms::AlarmService::start(
+        store.clone(),
+        driver.clone(),
+        clock.clone(),
+        opts.devices.clone(),
+        outbox.clone(),
+    )
+    .await?;
+    if opts.demo {
+        seed_demo_devices(&store, &alarms).await?;
+    }
     let listener = match bound {
         Some(listener) => listener
             .set_nonblocking(true)
@@ -175,6 +204,7 @@ async fn start_with(
         // What the province last offered, also when it is away at this start.
         offers: Arc::new(std::sync::Mutex::new(http::kept_offers(&store).await?)),
         addr,
+        alarms: alarms.clone(),
     };
     if let Some(province) = opts.province.clone() {
         let link = state.link.clone().unwrap_or_default();
@@ -185,6 +215,7 @@ async fn start_with(
             state.clock.clone(),
             link,
             state.driver.events.subscribe(),
+            outbox,
         ));
         tokio::spawn(downlink::run(
             store.clone(),
@@ -215,39 +246,163 @@ async fn start_with(
     Ok(Running {
         addr,
         store,
+        alarms,
         stop: Some(stop),
         server,
     })
 }
 
-/// The demo hall's devices: one kiosk, one call display, a pad at each counter.
-async fn seed_demo_devices(store: &Store) -> Result<(), HallError> {
+/// The setting under which the demo MQTT devices' passwords are kept (demo databases only).
+const DEMO_MQTT: &str = "demo_mqtt_passwords";
+
+/// The demo hall's devices, as a hall would register them: the kiosk, the
+/// call display, six counters each with its PC and pad, four self-service
+/// terminals, two cameras, the switch everything hangs on and the UPS the
+/// switch hangs on, each at its place on the floor plan. The web devices'
+/// tokens and the MQTT devices' passwords are kept in the demo database so
+/// the demo can print them.
+async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Result<(), HallError> {
+    use devices::{Device, DeviceId, DeviceKind as K, Spot};
     if store.setting(DEMO_DEVICES).await?.is_some() {
         return Ok(());
     }
-    let mut tokens = serde_json::Map::new();
-    let kiosk = store
-        .add_device("kiosk-1", DeviceKind::Kiosk, None, "取号机 1")
-        .await?;
-    tokens.insert("kiosk".into(), kiosk.into());
-    let display = store
-        .add_device("display-1", DeviceKind::Display, None, "叫号屏 1")
-        .await?;
-    tokens.insert("display".into(), display.into());
+    let id = |s: &str| DeviceId::parse(s).map_err(|e| HallError::internal(e.to_string()));
+    let at = |x, y| Spot { x, y };
+    let mut plan: Vec<(&str, Device)> = Vec::new();
+    let mut add = |name: &'static str, device: Device| plan.push((name, device));
+    add(
+        "",
+        Device {
+            id: id("ups-1")?,
+            kind: K::Ups,
+            name: "不间断电源".into(),
+            spot: at(970, 40),
+            counter: None,
+            depends_on: vec![],
+        },
+    );
+    add(
+        "",
+        Device {
+            id: id("sw-1")?,
+            kind: K::Switch,
+            name: "网络交换机".into(),
+            spot: at(930, 40),
+            counter: None,
+            depends_on: vec![id("ups-1")?],
+        },
+    );
+    let on_switch = vec![id("sw-1")?];
+    add(
+        "kiosk",
+        Device {
+            id: id("kiosk-1")?,
+            kind: K::Kiosk,
+            name: "取号机 1".into(),
+            spot: at(120, 900),
+            counter: None,
+            depends_on: on_switch.clone(),
+        },
+    );
+    add(
+        "display",
+        Device {
+            id: id("display-1")?,
+            kind: K::Display,
+            name: "叫号屏 1".into(),
+            spot: at(500, 60),
+            counter: None,
+            depends_on: on_switch.clone(),
+        },
+    );
+    let mut pads = Vec::new();
     for counter in 1..=6u16 {
-        let t = store
-            .add_device(
-                &format!("pad-{counter}"),
-                DeviceKind::Pad,
-                Some(counter),
-                &format!("{counter} 号窗口评价器"),
-            )
-            .await?;
-        tokens.insert(format!("pad-{counter}"), t.into());
+        let x = 150 + 140 * (counter - 1);
+        add(
+            "",
+            Device {
+                id: id(&format!("pc-{counter}"))?,
+                kind: K::CounterPc,
+                name: format!("{counter} 号窗口电脑"),
+                spot: at(x, 260),
+                counter: Some(counter),
+                depends_on: on_switch.clone(),
+            },
+        );
+        pads.push(Device {
+            id: id(&format!("pad-{counter}"))?,
+            kind: K::Pad,
+            name: format!("{counter} 号窗口评价器"),
+            spot: at(x, 330),
+            counter: Some(counter),
+            depends_on: vec![id(&format!("pc-{counter}"))?],
+        });
     }
-    let json = serde_json::Value::Object(tokens).to_string();
-    store.put_setting(DEMO_DEVICES, &json).await?;
+    for (n, pad) in pads.into_iter().enumerate() {
+        let name: &'static str = ["pad-1", "pad-2", "pad-3", "pad-4", "pad-5", "pad-6"][n];
+        add(name, pad);
+    }
+    for n in 1..=4u16 {
+        add(
+            "",
+            Device {
+                id: id(&format!("T0{n}"))?,
+                kind: K::Terminal,
+                name: format!("自助缴费终端 {n}"),
+                spot: at(60 + 90 * n, 700),
+                counter: None,
+                depends_on: on_switch.clone(),
+            },
+        );
+    }
+    for (n, spot) in [(1, at(40, 40)), (2, at(960, 960))] {
+        add(
+            "",
+            Device {
+                id: id(&format!("cam-{n}"))?,
+                kind: K::Camera,
+                name: format!("摄像机 {n}"),
+                spot,
+                counter: None,
+                depends_on: on_switch.clone(),
+            },
+        );
+    }
+    let mut tokens = serde_json::Map::new();
+    let mut passwords = serde_json::Map::new();
+    for (name, device) in plan {
+        let key = device.id.to_string();
+        match alarms.add(device).await {
+            Ok((_, store::devices::Issued::Token(token))) if !name.is_empty() => {
+                tokens.insert(name.into(), token.into());
+            }
+            Ok((_, store::devices::Issued::Password(password))) => {
+                passwords.insert(key, password.into());
+            }
+            Ok(_) => {}
+            // A seed cut short before: what is there stays.
+            Err(HallError::Input(_, ipc::ErrorCode::DeviceExists)) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    store
+        .put_setting(DEMO_MQTT, &serde_json::Value::Object(passwords).to_string())
+        .await?;
+    store
+        .put_setting(DEMO_DEVICES, &serde_json::Value::Object(tokens).to_string())
+        .await?;
     Ok(())
+}
+
+/// The demo MQTT devices' credentials (id = client id = username, password),
+/// when this is a demo database: what the device simulator connects with.
+pub async fn demo_mqtt_credentials(store: &Store) -> Result<Vec<(String, String)>, HallError> {
+    let Some(json) = store.setting(DEMO_MQTT).await? else {
+        return Ok(Vec::new());
+    };
+    let map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&json).map_err(HallError::internal)?;
+    Ok(map.into_iter().collect())
 }
 
 /// The demo devices' page URLs at `addr` (name, URL), when this is a demo database.

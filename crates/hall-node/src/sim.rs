@@ -462,6 +462,7 @@ mod tests {
             demo: true,
             queue: queue::QueueConfig::demo(),
             province: None,
+            devices: Default::default(),
         })
         .await
         .unwrap();

@@ -53,7 +53,8 @@ const BATCH: u64 = sync_proto::limits::MAX_BATCH_CHANGES as u64;
 const HEARTBEAT: Duration = Duration::from_secs(20);
 
 /// Uploads for the life of the node. `commits` wakes it the moment the
-/// driver commits, so a finished service reaches the province at once.
+/// driver commits, so a finished service reaches the province at once;
+/// `outbox` when another writer of the outbox (the alarms) commits.
 pub async fn run(
     store: Store,
     province: Province,
@@ -61,6 +62,7 @@ pub async fn run(
     clock: crate::clock::Clock,
     link: SharedLink,
     mut commits: tokio::sync::broadcast::Receiver<std::sync::Arc<Vec<queue::Event>>>,
+    outbox: std::sync::Arc<tokio::sync::Notify>,
 ) {
     let note = |online: bool, success: bool, problem: Option<ipc::hall::SyncProblem>| {
         let mut l = link.lock().unwrap_or_else(|p| p.into_inner());
@@ -101,6 +103,7 @@ pub async fn run(
                 if tokio::time::Instant::now() < due {
                     tokio::select! {
                         _ = commits.recv() => {}
+                        _ = outbox.notified() => {}
                         _ = tokio::time::sleep_until(due) => {}
                     }
                     continue;

@@ -68,6 +68,33 @@ pub enum ErrorCode {
     /// A supervisor's action needs a reason of 1–200 characters.
     ActionReasonRequired,
     HallUnavailable,
+    /// The device monitor: no device of that id.
+    UnknownDevice,
+    /// A device id is 1–32 of letters, digits, `-` and `_`.
+    DeviceIdInvalid,
+    /// A device's name, place, counter or number of dependencies does not fit.
+    DeviceInvalid,
+    DeviceExists,
+    /// A device depends on one that is not registered.
+    UnknownDependency,
+    /// Dependencies would go round in a circle.
+    DependencyCycle,
+    /// Other devices still depend on it.
+    DeviceHasDependants,
+    /// Its credential was revoked already.
+    DeviceRevoked,
+    /// A note (or a name to assign to) is 1–200 characters.
+    NoteInvalid,
+    UnknownAlarm,
+    /// The alarm is cleared: history is not changed.
+    AlarmNotOpen,
+    AlarmAlreadyAcknowledged,
+    /// A maintenance window is 1–1440 minutes.
+    MaintenanceInvalid,
+    /// The device is in no maintenance window.
+    NotInMaintenance,
+    /// The hall has as many devices as it may.
+    RegistryFull,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -239,6 +266,41 @@ impl ErrorCode {
                 "Give a reason (1–200 characters).",
             ),
             HallUnavailable => pick(zh, "营业厅服务暂时不可用，请稍后重试。", "The hall service is unavailable; try again shortly."),
+            UnknownDevice => pick(zh, "没有这台设备。", "There is no such device."),
+            DeviceIdInvalid => pick(
+                zh,
+                "设备编号应为 1–32 位字母、数字、- 或 _。",
+                "A device id is 1–32 letters, digits, - or _.",
+            ),
+            DeviceInvalid => pick(
+                zh,
+                "设备信息不合规：名称 1–40 字，位置在平面图内（0–1000），评价器和柜台电脑须指定窗口（其他设备不指定），最多依赖 4 台设备。",
+                "The device does not fit: a name of 1–40 characters, a place on the plan (0–1000), a counter for pads and counter PCs only, at most 4 dependencies.",
+            ),
+            DeviceExists => pick(zh, "已有相同编号的设备。", "A device with that id exists already."),
+            UnknownDependency => pick(zh, "所依赖的设备不存在。", "A device it depends on is not registered."),
+            DependencyCycle => pick(
+                zh,
+                "依赖关系不能形成循环。",
+                "Dependencies must not go round in a circle.",
+            ),
+            DeviceHasDependants => pick(
+                zh,
+                "仍有其他设备依赖这台设备，请先移除或改接它们。",
+                "Other devices still depend on this one; remove or re-attach them first.",
+            ),
+            DeviceRevoked => pick(zh, "该设备的凭据已吊销。", "This device's credential is revoked already."),
+            NoteInvalid => pick(zh, "请填写备注（1–200 字）。", "Give a note (1–200 characters)."),
+            UnknownAlarm => pick(zh, "没有这条告警。", "There is no such alarm."),
+            AlarmNotOpen => pick(zh, "该告警已清除，不能再更改。", "The alarm is cleared; it cannot be changed."),
+            AlarmAlreadyAcknowledged => pick(zh, "该告警已确认。", "The alarm is acknowledged already."),
+            MaintenanceInvalid => pick(
+                zh,
+                "维护时长应为 1–1440 分钟，并填写备注。",
+                "A maintenance window is 1–1440 minutes, with a note.",
+            ),
+            NotInMaintenance => pick(zh, "该设备当前不在维护中。", "The device is not in maintenance."),
+            RegistryFull => pick(zh, "设备数量已达上限。", "The hall has as many devices as it may register."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -339,6 +401,21 @@ mod tests {
             AppointmentCodeRequired,
             ActionReasonRequired,
             HallUnavailable,
+            UnknownDevice,
+            DeviceIdInvalid,
+            DeviceInvalid,
+            DeviceExists,
+            UnknownDependency,
+            DependencyCycle,
+            DeviceHasDependants,
+            DeviceRevoked,
+            NoteInvalid,
+            UnknownAlarm,
+            AlarmNotOpen,
+            AlarmAlreadyAcknowledged,
+            MaintenanceInvalid,
+            NotInMaintenance,
+            RegistryFull,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

@@ -155,6 +155,10 @@ pub enum WireEvent {
     Supervised {
         notice: SupervisorNotice,
     },
+    /// An alarm changed (supervisors only), journaled before it is told.
+    Alarm {
+        change: devices::AlarmChange,
+    },
 }
 
 /// `{}`: the body of a request without parameters, or an answer with nothing to say.

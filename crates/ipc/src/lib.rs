@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod commands;
+pub mod devices;
 mod error;
 pub mod hall;
 mod locale;

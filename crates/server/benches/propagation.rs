@@ -62,6 +62,7 @@ async fn run(db_url: &str, label: &str) {
             url: format!("http://{}", province.addr),
             token,
         }),
+        devices: Default::default(),
     })
     .await
     .unwrap();

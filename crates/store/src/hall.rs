@@ -60,27 +60,25 @@ pub struct JournalDay {
     pub config: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DeviceKind {
-    Kiosk,
-    Display,
-    Pad,
+/// A device's kind: every kind of the registry (`devices::DeviceKind`).
+pub use devices::DeviceKind;
+
+/// The snake_case name of a kind, as the table keeps it.
+fn kind_code(kind: DeviceKind) -> &'static str {
+    match kind {
+        DeviceKind::Kiosk => "kiosk",
+        DeviceKind::Pad => "pad",
+        DeviceKind::Display => "display",
+        DeviceKind::Terminal => "terminal",
+        DeviceKind::CounterPc => "counter_pc",
+        DeviceKind::Camera => "camera",
+        DeviceKind::Switch => "switch",
+        DeviceKind::Ups => "ups",
+    }
 }
 
-impl DeviceKind {
-    pub fn code(self) -> &'static str {
-        match self {
-            DeviceKind::Kiosk => "kiosk",
-            DeviceKind::Display => "display",
-            DeviceKind::Pad => "pad",
-        }
-    }
-
-    fn parse(s: &str) -> Option<Self> {
-        [DeviceKind::Kiosk, DeviceKind::Display, DeviceKind::Pad]
-            .into_iter()
-            .find(|k| k.code() == s)
-    }
+fn kind_parse(s: &str) -> Option<DeviceKind> {
+    DeviceKind::ALL.into_iter().find(|k| kind_code(*k) == s)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,7 +339,9 @@ impl Store {
         Ok(())
     }
 
-    /// Registers a device and returns its token (shown once, stored hashed).
+    /// Registers a web device at no place on the plan, depending on nothing,
+    /// and returns its token (shown once, stored hashed). Not replicated: for
+    /// tests and tools; the hall registers through `register_device`.
     pub async fn add_device(
         &self,
         id: &str,
@@ -354,7 +354,7 @@ impl Store {
             "INSERT INTO device (id, kind, counter, name, token_sha256) VALUES (?, ?, ?, ?, ?)",
         )
         .bind(id)
-        .bind(kind.code())
+        .bind(kind_code(kind))
         .bind(counter.map(i64::from))
         .bind(name)
         .bind(token_hash(&token))
@@ -365,14 +365,16 @@ impl Store {
 
     pub async fn device_by_token(&self, token: &str) -> Result<Option<Device>> {
         let row: Option<(String, String, Option<i64>, String)> =
-            sqlx::query_as("SELECT id, kind, counter, name FROM device WHERE token_sha256 = ?")
+            sqlx::query_as(
+                "SELECT id, kind, counter, name FROM device WHERE token_sha256 = ? AND revoked_at_ms IS NULL",
+            )
                 .bind(token_hash(token))
                 .fetch_optional(self.pool())
                 .await?;
         row.map(|(id, kind, counter, name)| {
             let bad = || StoreError::Corrupt(format!("device {id}"));
             Ok(Device {
-                kind: DeviceKind::parse(&kind).ok_or_else(bad)?,
+                kind: kind_parse(&kind).ok_or_else(bad)?,
                 counter: counter
                     .map(|c| u16::try_from(c).map_err(|_| bad()))
                     .transpose()?,

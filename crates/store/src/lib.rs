@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod desk;
+pub mod devices;
 pub mod hall;
 pub mod owned;
 pub mod tokens;

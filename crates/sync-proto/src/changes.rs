@@ -23,6 +23,10 @@ pub enum ChangeKind {
     StaffPassword,
     /// A PC of the hall reporting on updating ([`UpdateStatus`]); key: `hall:CODE/pc`.
     UpdateStatus,
+    /// A device of the hall's registry as it is now ([`DeviceChange`]); key: the device id.
+    Device,
+    /// An alarm of the hall as it is now ([`AlarmHead`] of the hall's whole alarm); key: the alarm id.
+    Alarm,
     /// A kind this version does not know.
     #[serde(untagged)]
     Other(String),
@@ -35,6 +39,8 @@ impl ChangeKind {
             "counter_event" => Self::CounterEvent,
             "staff_password" => Self::StaffPassword,
             "update_status" => Self::UpdateStatus,
+            "device" => Self::Device,
+            "alarm" => Self::Alarm,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -45,6 +51,8 @@ impl ChangeKind {
             Self::CounterEvent => "counter_event",
             Self::StaffPassword => "staff_password",
             Self::UpdateStatus => "update_status",
+            Self::Device => "device",
+            Self::Alarm => "alarm",
             Self::Other(other) => other,
         }
     }
@@ -180,6 +188,163 @@ impl UpdateState {
     }
 }
 
+/// A device of the hall's registry: the hall sends its whole record
+/// (`D = &devices::Device`); the province reads the head ([`DeviceHead`]) and
+/// keeps the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceChange<D = DeviceHead> {
+    pub device: D,
+    /// When the hall registered it, Unix ms.
+    #[serde(default)]
+    pub added_at: i64,
+    /// When its credential was revoked.
+    #[serde(default)]
+    pub revoked_at: Option<i64>,
+    /// Taken out of the registry: the last change of this key.
+    #[serde(default)]
+    pub removed: bool,
+}
+
+/// What the province reads of a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceHead {
+    pub id: String,
+    pub kind: DeviceKindHead,
+    pub name: String,
+}
+
+/// The kinds of the hall's `devices::DeviceKind`, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKindHead {
+    Kiosk,
+    Pad,
+    Display,
+    Terminal,
+    CounterPc,
+    Camera,
+    Switch,
+    Ups,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl DeviceKindHead {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Kiosk => "kiosk",
+            Self::Pad => "pad",
+            Self::Display => "display",
+            Self::Terminal => "terminal",
+            Self::CounterPc => "counter_pc",
+            Self::Camera => "camera",
+            Self::Switch => "switch",
+            Self::Ups => "ups",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+/// What the province reads of an alarm; the hall sends its whole
+/// `devices::Alarm` (who acknowledged it, notes, folding) and the province
+/// keeps that body beside these columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmHead {
+    pub id: u64,
+    pub key: AlarmKeyHead,
+    pub severity: SeverityHead,
+    pub state: AlarmStateHead,
+    pub raised_at: i64,
+    #[serde(default)]
+    pub cleared: Option<ClearedHead>,
+}
+
+/// What an alarm is about and what went wrong (the fault by its name: `paper_out`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmKeyHead {
+    pub source: SourceHead,
+    pub fault: String,
+}
+
+/// An alarm's source, tagged `kind`; a kind this version does not know reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SourceHead {
+    Device {
+        id: String,
+    },
+    Business {
+        code: String,
+    },
+    Clerk {
+        staff_no: String,
+    },
+    #[serde(other)]
+    Other,
+}
+
+impl SourceHead {
+    /// The kind and the name of the source, as the province's columns keep them.
+    pub fn columns(&self) -> (&str, &str) {
+        match self {
+            Self::Device { id } => ("device", id),
+            Self::Business { code } => ("business", code),
+            Self::Clerk { staff_no } => ("clerk", staff_no),
+            Self::Other => ("other", ""),
+        }
+    }
+}
+
+/// When an alarm ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClearedHead {
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SeverityHead {
+    Warning,
+    Minor,
+    Major,
+    Critical,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl SeverityHead {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Warning => "warning",
+            Self::Minor => "minor",
+            Self::Major => "major",
+            Self::Critical => "critical",
+            Self::Other(other) => other,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlarmStateHead {
+    Raised,
+    Acknowledged,
+    Cleared,
+    #[serde(untagged)]
+    Other(String),
+}
+
+impl AlarmStateHead {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Raised => "raised",
+            Self::Acknowledged => "acknowledged",
+            Self::Cleared => "cleared",
+            Self::Other(other) => other,
+        }
+    }
+}
+
 /// A change's payload, read by its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -187,6 +352,8 @@ pub enum Payload {
     CounterEvent(CounterEvent),
     StaffPassword(StaffPassword),
     UpdateStatus(UpdateStatus),
+    Device(DeviceChange),
+    Alarm(AlarmHead),
     /// A kind this version does not know (named).
     Unknown(String),
 }
@@ -206,6 +373,8 @@ impl Change {
             ChangeKind::CounterEvent => Payload::CounterEvent(body.read()?),
             ChangeKind::StaffPassword => Payload::StaffPassword(body.read()?),
             ChangeKind::UpdateStatus => Payload::UpdateStatus(body.read()?),
+            ChangeKind::Device => Payload::Device(body.read()?),
+            ChangeKind::Alarm => Payload::Alarm(body.read()?),
             ChangeKind::Other(kind) => Payload::Unknown(kind),
         })
     }

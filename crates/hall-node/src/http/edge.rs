@@ -1,6 +1,6 @@
 //! What every request meets around its handler: extractors whose rejections are `{code, message}` answers, the fallbacks for unknown routes and methods, and the panic guard.
 //!
-//! Handlers take `Path`, `Body` and `Upgrade` from here instead of axum's, so
+//! Handlers take `Path`, `Body`, `Query` and `Upgrade` from here instead of axum's, so
 //! a bad path segment, a body that is not JSON or too large, or a missing
 //! WebSocket handshake answers like every other refusal of the hall API.
 
@@ -93,6 +93,20 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 r => HallError::Input(r.status(), ErrorCode::BadRequest),
             }),
         }
+    }
+}
+
+/// Query parameters; a query that does not parse answers 400 `bad_request`.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = HallError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, HallError> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(v)| Query(v))
+            .map_err(|_| HallError::Input(StatusCode::BAD_REQUEST, ErrorCode::BadRequest))
     }
 }
 

@@ -21,9 +21,33 @@ async fn upgrade(State(s): State<AppState>, caller: Caller, Upgrade(ws): Upgrade
     ws.on_upgrade(move |socket| stream(s, caller, socket))
 }
 
-async fn stream(s: AppState, caller: Caller, mut socket: WebSocket) {
+async fn stream(s: AppState, caller: Caller, socket: WebSocket) {
+    // A device's page is present while its connection is open.
+    let device = match &caller {
+        Caller::Device(d) => devices::DeviceId::parse(&d.id).ok(),
+        Caller::Staff(_) => None,
+    };
+    if let Some(id) = &device {
+        s.alarms.connected(id.clone());
+    }
+    serve(&s, &caller, device.as_ref(), socket).await;
+    if let Some(id) = device {
+        s.alarms.disconnected(id);
+    }
+}
+
+async fn serve(
+    s: &AppState,
+    caller: &Caller,
+    device: Option<&devices::DeviceId>,
+    mut socket: WebSocket,
+) {
+    let s = s.clone();
+    let caller = caller.clone();
     let mut rx = s.driver.events.subscribe();
     let mut notices = s.driver.notices.subscribe();
+    let mut alarms = s.alarms.events.subscribe();
+    let mut revoked = s.alarms.revoked.subscribe();
     loop {
         tokio::select! {
             got = rx.recv() => {
@@ -56,6 +80,31 @@ async fn stream(s: AppState, caller: Caller, mut socket: WebSocket) {
                 }
                 let Ok(text) = serde_json::to_string(&wire) else { continue };
                 if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            got = alarms.recv() => {
+                let changes = match got {
+                    Ok(changes) => changes,
+                    // Missed changes are in GET /api/v1/alarms.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return,
+                };
+                for change in changes.iter() {
+                    let wire = WireEvent::Alarm { change: change.clone() };
+                    if !concerns(&caller, &wire) {
+                        continue;
+                    }
+                    let Ok(text) = serde_json::to_string(&wire) else { continue };
+                    if socket.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            got = revoked.recv() => {
+                // A revoked device's page is disconnected at once.
+                if matches!(&got, Ok(id) if Some(id) == device) {
+                    let _ = socket.send(Message::Close(None)).await;
                     return;
                 }
             }
@@ -148,7 +197,9 @@ async fn wire_events(s: &AppState, events: &[Event]) -> Vec<WireEvent> {
 
 fn concerns(caller: &Caller, e: &WireEvent) -> bool {
     match caller {
-        Caller::Staff(_) => true,
+        Caller::Staff(a) => {
+            !matches!(e, WireEvent::Alarm { .. }) || a.role == domain::Role::Supervisor
+        }
         Caller::Device(d) => match d.kind {
             DeviceKind::Display => {
                 matches!(e, WireEvent::Called { .. } | WireEvent::Waiting { .. })
@@ -160,6 +211,7 @@ fn concerns(caller: &Caller, e: &WireEvent) -> bool {
                 }
                 _ => false,
             },
+            _ => false,
         },
     }
 }

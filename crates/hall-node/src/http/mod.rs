@@ -5,13 +5,14 @@ mod counters;
 mod devices;
 mod edge;
 mod events;
+mod monitor;
 mod pages;
 mod sessions;
 mod supervisor;
 mod tickets;
 mod updates;
 
-pub use edge::{edges, Body, Path, Upgrade};
+pub use edge::{edges, Body, Path, Query, Upgrade};
 pub use updates::{kept_offers, Offer};
 
 use crate::AppState;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(counters::router())
         .merge(supervisor::router())
         .merge(devices::router())
+        .merge(monitor::router())
         .merge(board::router())
         .merge(events::router())
         .merge(pages::router())

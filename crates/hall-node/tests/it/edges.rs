@@ -86,6 +86,21 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
     ),
     ("GET", "/updates/files/{sha}", Seg::Text, false),
     ("POST", "/api/v1/updates/report", Seg::None, true),
+    ("GET", "/api/v1/devices", Seg::None, false),
+    ("POST", "/api/v1/devices", Seg::None, true),
+    ("DELETE", "/api/v1/devices/{id}", Seg::Text, false),
+    ("POST", "/api/v1/devices/{id}/revoke", Seg::Text, false),
+    ("POST", "/api/v1/devices/{id}/maintenance", Seg::Text, true),
+    (
+        "DELETE",
+        "/api/v1/devices/{id}/maintenance",
+        Seg::Text,
+        false,
+    ),
+    ("GET", "/api/v1/alarms", Seg::None, false),
+    ("POST", "/api/v1/alarms/{id}/ack", Seg::Text, true),
+    ("POST", "/api/v1/alarms/{id}/assign", Seg::Text, true),
+    ("POST", "/api/v1/alarms/{id}/clear", Seg::Text, true),
 ];
 
 /// The paths of every `.route("…"` in `dir`'s Rust files.

@@ -292,6 +292,7 @@ async fn feed(db: &str, dir: &std::path::Path) {
             url: format!("http://127.0.0.1:{}", relay.port),
             token: token.clone(),
         }),
+        devices: Default::default(),
     })
     .await
     .unwrap();
@@ -492,6 +493,7 @@ async fn a_refused_hall_says_why_on_its_board() {
             url: format!("http://127.0.0.1:{port}"),
             token: "t".into(),
         }),
+        devices: Default::default(),
     })
     .await
     .unwrap();

@@ -141,6 +141,7 @@ async fn catch_up(db: &str, dir: &std::path::Path) {
             url: format!("http://127.0.0.1:{port}"),
             token: token.clone(),
         }),
+        devices: Default::default(),
     })
     .await
     .unwrap();

@@ -347,6 +347,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
             url: base.clone(),
             token: token.clone(),
         }),
+        devices: Default::default(),
     })
     .await
     .unwrap();

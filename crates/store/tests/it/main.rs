@@ -19,6 +19,7 @@ async fn demo_store() -> Store {
 
 mod audit;
 mod desk;
+mod devices;
 
 #[tokio::test]
 async fn demo_accounts_sign_in_with_their_roles() {

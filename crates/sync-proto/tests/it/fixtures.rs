@@ -3,7 +3,9 @@
 //! `exchanges.json` was recorded through a proxy between a hall node and a
 //! province (every change kind, pulls, update offers), `refusals.json` holds
 //! the province's refusals, `newer.json` (by hand) fields, kinds and states
-//! this version does not know.
+//! this version does not know; `devices.json` the registry and alarm changes
+//! of a hall (written as the hall's `devices` types serialize, which a test
+//! checks) and a newer hall's unknowns among them.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -63,6 +65,9 @@ fn every_recorded_exchange_still_reads_at_both_ends() {
                                 serde_json::to_value(&u).unwrap(),
                                 c.body.read::<Value>().unwrap()
                             );
+                        }
+                        Payload::Device(_) | Payload::Alarm(_) => {
+                            panic!("recorded before the hall had a device registry")
                         }
                         Payload::Unknown(kind) => {
                             panic!("today's hall sent an unknown kind {kind}")
@@ -178,6 +183,8 @@ fn the_kinds_spell_as_they_always_did() {
         (ChangeKind::CounterEvent, "counter_event"),
         (ChangeKind::StaffPassword, "staff_password"),
         (ChangeKind::UpdateStatus, "update_status"),
+        (ChangeKind::Device, "device"),
+        (ChangeKind::Alarm, "alarm"),
         (ChangeKind::Other("later".into()), "later"),
     ] {
         assert_eq!(kind.as_str(), text);
@@ -277,4 +284,86 @@ fn the_queues_tickets_read_as_the_province_reads_them() {
         );
         assert_eq!(read.ticket.state.state, expected);
     }
+}
+
+/// The registry and alarm changes a hall uploads: the province reads their
+/// heads, and the bodies are exactly what the hall's `devices` types write.
+#[test]
+fn the_halls_devices_and_alarms_read_as_the_province_reads_them() {
+    use devices::{AlarmConfig, AlarmKey, Alarms, Device, DeviceId, Fault};
+    let f = fixture("devices.json");
+    let batch: UploadBatch = same(&f["upload"]);
+    assert_eq!(
+        same::<UploadReply>(&f["upload_reply"]),
+        UploadReply::Ack { applied_through: 9 }
+    );
+    let mut devices = Vec::new();
+    let mut alarms = Vec::new();
+    for c in &batch.changes {
+        assert_eq!(c.check(), Ok(()));
+        match c.payload().unwrap_or_else(|e| panic!("{e}: {c:?}")) {
+            Payload::Device(d) => {
+                assert_eq!(d.device.id, c.key);
+                assert!(!matches!(d.device.kind, DeviceKindHead::Other(_)));
+                // The hall's own record reads back whole from the body.
+                let full: DeviceChange<Device> = same(&c.body);
+                assert_eq!(full.device.id.as_str(), d.device.id);
+                devices.push(d);
+            }
+            Payload::Alarm(a) => {
+                assert_eq!(a.id.to_string(), c.key);
+                assert!(!matches!(a.state, AlarmStateHead::Other(_)));
+                assert!(!matches!(a.severity, SeverityHead::Other(_)));
+                let full: devices::Alarm = same(&c.body);
+                assert_eq!(full.id, a.id);
+                alarms.push((a, full));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(devices.len(), 5);
+    assert_eq!(devices[3].revoked_at, Some(1_796_280_500_000));
+    assert!(devices[4].removed);
+    assert_eq!(
+        devices[2].device,
+        DeviceHead {
+            id: "T01".into(),
+            kind: DeviceKindHead::Terminal,
+            name: "自助缴费终端 1".into()
+        }
+    );
+    // The alarm's life as the hall's engine lives it, snapshot for snapshot.
+    let t0 = 1_796_280_300_000;
+    let t01 = DeviceId::parse("T01").unwrap();
+    let mut engine = Alarms::new(AlarmConfig::default(), 1);
+    let key = AlarmKey::device(&t01, Fault::PaperOut);
+    let mut lived = engine.observe(key.clone(), true, t0 + 1_000);
+    lived.extend(
+        engine
+            .acknowledge(1, "2001", "已通知补纸", t0 + 61_000)
+            .unwrap(),
+    );
+    lived.extend(engine.observe(key, false, t0 + 121_000));
+    let kept: Vec<&devices::Alarm> = alarms.iter().map(|(_, a)| a).collect();
+    assert_eq!(kept, lived.iter().map(|c| &c.alarm).collect::<Vec<_>>());
+    let (head, _) = &alarms[3];
+    assert_eq!(head.state, AlarmStateHead::Cleared);
+    assert_eq!(head.severity, SeverityHead::Major);
+    assert_eq!(head.key.source.columns(), ("device", "T01"));
+    assert_eq!(head.key.fault, "paper_out");
+    assert_eq!(head.cleared.as_ref().map(|c| c.at), Some(t0 + 121_000));
+
+    // A newer hall's kinds, sources and states are read as `Other`, not refused.
+    let newer: UploadBatch = serde_json::from_value(f["newer"].clone()).unwrap();
+    let Payload::Device(d) = newer.changes[0].payload().unwrap() else {
+        panic!("not a device");
+    };
+    assert_eq!(d.device.kind, DeviceKindHead::Other("guide_robot".into()));
+    assert_eq!(d.device.kind.as_str(), "guide_robot");
+    let Payload::Alarm(a) = newer.changes[1].payload().unwrap() else {
+        panic!("not an alarm");
+    };
+    assert_eq!(a.key.source, SourceHead::Other);
+    assert_eq!(a.severity.as_str(), "blocker");
+    assert_eq!(a.state, AlarmStateHead::Other("silenced".into()));
 }

@@ -1,0 +1,789 @@
+//! The alarm service: a thin shell around `devices::Alarms`, `devices::Presence` and the registry, journaling every alarm change before anyone hears of it.
+//!
+//! One task owns the engine. It consumes what devices say (`Heard`, from the
+//! MQTT side), the opening and closing of device pages' WebSockets, the
+//! supervisors' requests and a tick every 250 ms (silence, settling,
+//! escalation, maintenance ending, the queue's waits and the clerks'
+//! ratings). Each batch of `AlarmChange`s is written to the store with its
+//! replication rows in one transaction, and only then broadcast; a batch
+//! the store refused stays pending and is written (and told) on the next
+//! turn, so nothing acknowledged is lost and nothing is doubled.
+//!
+//! Presence: an MQTT device is watched from the start (silent past three
+//! heartbeats means offline; its last will, at once). A web device is
+//! watched once its page connects in this run; when its last WebSocket
+//! closes, it has the same timeout to come back (a reloading page does not
+//! ring).
+
+use crate::clock::Clock;
+use crate::driver::Driver;
+use crate::error::HallError;
+use devices::presence::Change;
+use devices::telemetry::{Heard, Message, Status};
+use devices::{
+    Alarm, AlarmChange, AlarmConfig, AlarmKey, Alarms, Device, DeviceId, Fault, Link, Metrics,
+    Presence, Registry, Source, Thresholds,
+};
+use ipc::devices::{DeviceView, PresenceState};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use store::devices::{DeviceRecord, Issued};
+use store::hall::OutboxRow;
+use store::Store;
+use sync_proto::changes::DeviceChange;
+use sync_proto::ChangeKind;
+use tokio::sync::{broadcast, mpsc, oneshot, Notify};
+
+/// How the alarm service watches the hall.
+#[derive(Debug, Clone)]
+pub struct AlarmOptions {
+    /// How often an MQTT device reports.
+    pub heartbeat_ms: i64,
+    /// Silent for this many heartbeats, a device is offline.
+    pub missed_beats: u32,
+    /// How often time is looked at.
+    pub tick_ms: u64,
+    /// The engine's rules, the wait limit and the satisfaction floor.
+    pub config: AlarmConfig,
+    /// Where a metric turns into a fault.
+    pub thresholds: Thresholds,
+}
+
+impl Default for AlarmOptions {
+    fn default() -> Self {
+        Self {
+            heartbeat_ms: 10_000,
+            missed_beats: 3,
+            tick_ms: 250,
+            config: AlarmConfig::default(),
+            thresholds: Thresholds::default(),
+        }
+    }
+}
+
+impl AlarmOptions {
+    fn timeout_ms(&self) -> i64 {
+        self.heartbeat_ms
+            .saturating_mul(i64::from(self.missed_beats.max(1)))
+    }
+}
+
+/// Messages from devices waiting for the service, at most.
+const HEARD_QUEUE: usize = 8_192;
+/// Queue and rating conditions are looked at every this many ticks.
+const QUEUE_EVERY: u32 = 4;
+
+type Reply<T> = oneshot::Sender<Result<T, HallError>>;
+
+enum Job {
+    Devices(oneshot::Sender<Vec<DeviceView>>),
+    Add(Box<Device>, Reply<(DeviceView, Issued)>),
+    Revoke(DeviceId, Reply<DeviceView>),
+    Remove(DeviceId, Reply<()>),
+    Ack(u64, String, String, Reply<Alarm>),
+    Assign(u64, String, Reply<Alarm>),
+    Clear(u64, String, String, Reply<Alarm>),
+    StartMaintenance(DeviceId, i64, String, String, Reply<DeviceView>),
+    EndMaintenance(DeviceId, Reply<DeviceView>),
+    Connected(DeviceId),
+    Disconnected(DeviceId),
+}
+
+/// The handle routes, the event streams and the MQTT side hold.
+#[derive(Clone)]
+pub struct AlarmService {
+    jobs: mpsc::Sender<Job>,
+    heard: mpsc::Sender<Heard>,
+    /// Alarm changes, once journaled.
+    pub events: broadcast::Sender<Arc<Vec<AlarmChange>>>,
+    /// Devices whose credential was just revoked (their pages are closed).
+    pub revoked: broadcast::Sender<DeviceId>,
+    /// The MQTT devices' password hashes, for the broker's check.
+    secrets: Arc<RwLock<HashMap<DeviceId, String>>>,
+}
+
+impl AlarmService {
+    /// Loads the registry, the open alarms and the maintenance windows and starts the service.
+    /// `wake` is told after every write to the outbox (the uplink sends it at once).
+    pub async fn start(
+        store: Store,
+        driver: Driver,
+        clock: Clock,
+        opts: AlarmOptions,
+        wake: Arc<Notify>,
+    ) -> Result<Self, HallError> {
+        let now = clock.now();
+        let records = store.device_records().await?;
+        let registry = Registry::new(records.iter().map(|r| r.device.clone()))
+            .map_err(|e| HallError::internal(format!("the stored device registry: {e}")))?;
+        let mut alarms = Alarms::new(opts.config.clone(), 1);
+        alarms.restore(store.alarms_to_restore(now - opts.config.reopen_ms).await?);
+        alarms.set_parents(registry.parents());
+        for (device, m) in store.maintenances(now).await? {
+            if let Err(e) = alarms.start_maintenance(device, m.until, &m.by, &m.note) {
+                tracing::warn!(error = %e, "a stored maintenance window is not usable");
+            }
+        }
+        let mut presence = Presence::new();
+        for r in records.iter().filter(|r| r.revoked_at.is_none()) {
+            if r.device.kind.link() == Link::Mqtt {
+                presence.track(r.device.id.clone(), opts.timeout_ms(), now);
+            }
+        }
+        let secrets = Arc::new(RwLock::new(
+            store.mqtt_secrets().await?.into_iter().collect(),
+        ));
+        let (jobs, jobs_rx) = mpsc::channel(1024);
+        let (heard, heard_rx) = mpsc::channel(HEARD_QUEUE);
+        let (events, _) = broadcast::channel(1024);
+        let (revoked, _) = broadcast::channel(64);
+        let service = Self {
+            jobs,
+            heard,
+            events: events.clone(),
+            revoked: revoked.clone(),
+            secrets: secrets.clone(),
+        };
+        let open = alarms.open().count();
+        tracing::info!(
+            devices = registry.len(),
+            open_alarms = open,
+            "the alarm service starts"
+        );
+        let inner = Inner {
+            store,
+            driver,
+            clock,
+            opts,
+            wake,
+            records: records
+                .into_iter()
+                .map(|r| (r.device.id.clone(), r))
+                .collect(),
+            registry,
+            alarms,
+            presence,
+            metrics: HashMap::new(),
+            last_heard: HashMap::new(),
+            sockets: HashMap::new(),
+            pending: Vec::new(),
+            events,
+            secrets,
+            ticks: 0,
+        };
+        tokio::spawn(inner.run(jobs_rx, heard_rx));
+        Ok(service)
+    }
+
+    /// Where the MQTT side sends what devices say.
+    pub fn heard_sender(&self) -> mpsc::Sender<Heard> {
+        self.heard.clone()
+    }
+
+    /// The MQTT broker's credential check: the device whose id is the client
+    /// id and the username, if the password is its live one.
+    pub fn check_mqtt(&self, client_id: &str, username: &str, password: &str) -> Option<DeviceId> {
+        if client_id != username {
+            return None;
+        }
+        let id = DeviceId::parse(username).ok()?;
+        let want = self
+            .secrets
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&id)
+            .cloned()?;
+        let got = store::tokens::token_hash(password);
+        // Both are 64 hex digits: compare every byte, whatever the first difference.
+        let same = want.len() == got.len()
+            && want
+                .bytes()
+                .zip(got.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        same.then_some(id)
+    }
+
+    async fn ask<T>(&self, job: impl FnOnce(Reply<T>) -> Job) -> Result<T, HallError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(job(tx))
+            .await
+            .map_err(|_| HallError::Unavailable)?;
+        rx.await.map_err(|_| HallError::Unavailable)?
+    }
+
+    pub async fn devices(&self) -> Result<Vec<DeviceView>, HallError> {
+        let (tx, rx) = oneshot::channel();
+        self.jobs
+            .send(Job::Devices(tx))
+            .await
+            .map_err(|_| HallError::Unavailable)?;
+        rx.await.map_err(|_| HallError::Unavailable)
+    }
+
+    pub async fn add(&self, device: Device) -> Result<(DeviceView, Issued), HallError> {
+        self.ask(|r| Job::Add(Box::new(device), r)).await
+    }
+
+    pub async fn revoke(&self, id: DeviceId) -> Result<DeviceView, HallError> {
+        self.ask(|r| Job::Revoke(id, r)).await
+    }
+
+    pub async fn remove(&self, id: DeviceId) -> Result<(), HallError> {
+        self.ask(|r| Job::Remove(id, r)).await
+    }
+
+    pub async fn acknowledge(&self, id: u64, by: String, note: String) -> Result<Alarm, HallError> {
+        self.ask(|r| Job::Ack(id, by, note, r)).await
+    }
+
+    pub async fn assign(&self, id: u64, to: String) -> Result<Alarm, HallError> {
+        self.ask(|r| Job::Assign(id, to, r)).await
+    }
+
+    pub async fn clear(&self, id: u64, by: String, note: String) -> Result<Alarm, HallError> {
+        self.ask(|r| Job::Clear(id, by, note, r)).await
+    }
+
+    pub async fn start_maintenance(
+        &self,
+        id: DeviceId,
+        minutes: u32,
+        by: String,
+        note: String,
+    ) -> Result<DeviceView, HallError> {
+        let ms = i64::from(minutes) * 60_000;
+        self.ask(|r| Job::StartMaintenance(id, ms, by, note, r))
+            .await
+    }
+
+    pub async fn end_maintenance(&self, id: DeviceId) -> Result<DeviceView, HallError> {
+        self.ask(|r| Job::EndMaintenance(id, r)).await
+    }
+
+    /// A device's page opened a live connection.
+    pub fn connected(&self, id: DeviceId) {
+        self.tell(Job::Connected(id));
+    }
+
+    /// A device's page closed one.
+    pub fn disconnected(&self, id: DeviceId) {
+        self.tell(Job::Disconnected(id));
+    }
+
+    fn tell(&self, job: Job) {
+        let jobs = self.jobs.clone();
+        // Sent from the WebSocket's own task: it never waits on the service.
+        tokio::spawn(async move {
+            let _ = jobs.send(job).await;
+        });
+    }
+}
+
+struct Inner {
+    store: Store,
+    driver: Driver,
+    clock: Clock,
+    opts: AlarmOptions,
+    wake: Arc<Notify>,
+    records: BTreeMap<DeviceId, DeviceRecord>,
+    registry: Registry,
+    alarms: Alarms,
+    presence: Presence,
+    metrics: HashMap<DeviceId, Metrics>,
+    last_heard: HashMap<DeviceId, i64>,
+    /// Open WebSockets per web device.
+    sockets: HashMap<DeviceId, u32>,
+    /// Changes the store refused, written before anything newer.
+    pending: Vec<AlarmChange>,
+    events: broadcast::Sender<Arc<Vec<AlarmChange>>>,
+    secrets: Arc<RwLock<HashMap<DeviceId, String>>>,
+    ticks: u32,
+}
+
+impl Inner {
+    async fn run(mut self, mut jobs: mpsc::Receiver<Job>, mut heard: mpsc::Receiver<Heard>) {
+        let mut tick = tokio::time::interval(Duration::from_millis(self.opts.tick_ms.max(10)));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            tokio::select! {
+                got = heard.recv() => match got {
+                    Some(h) => {
+                        let changes = self.on_heard(h);
+                        self.commit(changes).await;
+                    }
+                    None => return,
+                },
+                got = jobs.recv() => match got {
+                    Some(job) => self.on_job(job).await,
+                    None => return,
+                },
+                _ = tick.tick() => {
+                    let changes = self.on_tick().await;
+                    self.commit(changes).await;
+                }
+            }
+        }
+    }
+
+    /// Journals `changes` (after any still pending), then tells them; `false` when the store refused.
+    async fn commit(&mut self, changes: Vec<AlarmChange>) -> bool {
+        self.pending.extend(changes);
+        if self.pending.is_empty() {
+            return true;
+        }
+        let rows: Vec<OutboxRow> = self
+            .pending
+            .iter()
+            .filter_map(|c| {
+                let hlc = self.driver.stamp(self.clock.now());
+                row(hlc, ChangeKind::Alarm, c.alarm.id.to_string(), &c.alarm)
+            })
+            .collect();
+        match self.store.journal_alarms(&self.pending, &rows).await {
+            Ok(()) => {
+                let told = std::mem::take(&mut self.pending);
+                for c in &told {
+                    tracing::info!(
+                        alarm = c.alarm.id,
+                        transition = ?c.transition,
+                        fault = ?c.alarm.key.fault,
+                        source = ?c.alarm.key.source,
+                        "alarm"
+                    );
+                }
+                self.wake.notify_one();
+                let _ = self.events.send(Arc::new(told));
+                true
+            }
+            Err(e) => {
+                tracing::error!(error = %e, pending = self.pending.len(), "alarm changes could not be journaled; retrying");
+                false
+            }
+        }
+    }
+
+    fn timeout(&self) -> i64 {
+        self.opts.timeout_ms()
+    }
+
+    fn presence_changes(&mut self, changes: Vec<Change>, now: i64) -> Vec<AlarmChange> {
+        let mut out = Vec::new();
+        for c in changes {
+            let (id, offline) = match c {
+                Change::Online(id) => (id, false),
+                Change::Offline(id) => (id, true),
+            };
+            out.extend(
+                self.alarms
+                    .observe(AlarmKey::device(&id, Fault::Offline), offline, now),
+            );
+        }
+        out
+    }
+
+    fn on_heard(&mut self, h: Heard) -> Vec<AlarmChange> {
+        let live = self
+            .records
+            .get(&h.device)
+            .is_some_and(|r| r.revoked_at.is_none());
+        if !live {
+            tracing::info!(device = %h.device, "a message of an unknown or revoked device is ignored");
+            return Vec::new();
+        }
+        self.last_heard.insert(h.device.clone(), h.at);
+        let mut out = Vec::new();
+        match h.message {
+            Message::Report(report) => {
+                let back = self.presence.heard(&h.device, h.at);
+                out.extend(self.presence_changes(back.into_iter().collect(), h.at));
+                for (fault, active) in report.metrics.faults(&self.opts.thresholds) {
+                    let key = AlarmKey::device(&h.device, fault);
+                    if active != self.alarms.is_active(&key) {
+                        out.extend(self.alarms.observe(key, active, h.at));
+                    }
+                }
+                // A report speaks for the metrics it carries; the rest stay as they were.
+                let kept = self.metrics.entry(h.device.clone()).or_default();
+                merge(kept, report.metrics);
+            }
+            Message::Status(Status::Online) => {
+                let back = self.presence.heard(&h.device, h.at);
+                out.extend(self.presence_changes(back.into_iter().collect(), h.at));
+            }
+            Message::Status(Status::Offline) => {
+                let gone = self.presence.dropped(&h.device);
+                out.extend(self.presence_changes(gone.into_iter().collect(), h.at));
+            }
+        }
+        out
+    }
+
+    async fn on_tick(&mut self) -> Vec<AlarmChange> {
+        let now = self.clock.now();
+        let silent = self.presence.expire(now);
+        let mut out = self.presence_changes(silent, now);
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks.is_multiple_of(QUEUE_EVERY) {
+            out.extend(self.queue_conditions(now).await);
+        }
+        out.extend(self.alarms.tick(now));
+        out
+    }
+
+    /// A business waiting past its limit; a clerk's recent ratings below the floor.
+    async fn queue_conditions(&mut self, now: i64) -> Vec<AlarmChange> {
+        let mut conditions = Vec::new();
+        {
+            let state = self.driver.state.read().await;
+            let q = &state.queue;
+            let limit = self.opts.config.wait_limit_ms;
+            for b in &q.config().businesses {
+                let longest = (q.waiting_count(b.code) > 0)
+                    .then(|| i64::from(q.longest_wait_secs(b.code, now)) * 1000);
+                let key = AlarmKey {
+                    source: Source::Business {
+                        code: b.code.to_string(),
+                    },
+                    fault: Fault::WaitTooLong,
+                };
+                conditions.push((key, devices::quality::waits_too_long(longest, limit)));
+            }
+            let mut rated: BTreeMap<String, Vec<(i64, u8)>> = BTreeMap::new();
+            for t in q.tickets() {
+                if let queue::TicketState::Done {
+                    staff,
+                    finished_at,
+                    rating: Some(queue::Rating::Rated { score, .. }),
+                    ..
+                } = &t.state
+                {
+                    rated
+                        .entry(staff.as_str().to_owned())
+                        .or_default()
+                        .push((*finished_at, score.get()));
+                }
+            }
+            let rule = self.opts.config.satisfaction;
+            for (staff_no, mut scores) in rated {
+                scores.sort_unstable();
+                let scores: Vec<u8> = scores.into_iter().map(|(_, s)| s).collect();
+                let key = AlarmKey {
+                    source: Source::Clerk { staff_no },
+                    fault: Fault::SatisfactionLow,
+                };
+                conditions.push((key, rule.below_floor(&scores)));
+            }
+        }
+        let mut out = Vec::new();
+        for (key, active) in conditions {
+            if active != self.alarms.is_active(&key) {
+                out.extend(self.alarms.observe(key, active, now));
+            }
+        }
+        out
+    }
+
+    fn view(&self, r: &DeviceRecord) -> DeviceView {
+        let id = &r.device.id;
+        let presence = if !self.presence.is_tracked(id) {
+            PresenceState::Unknown
+        } else if self.presence.is_online(id) {
+            PresenceState::Online
+        } else {
+            PresenceState::Offline
+        };
+        DeviceView {
+            device: r.device.clone(),
+            link: r.device.kind.link(),
+            presence,
+            last_heard: self.last_heard.get(id).copied(),
+            metrics: self.metrics.get(id).cloned(),
+            open_alarms: self
+                .alarms
+                .open()
+                .filter(|a| a.key.source.device() == Some(id))
+                .count() as u32,
+            maintenance: self.alarms.maintenance().get(id).cloned(),
+            added_at: r.added_at,
+            revoked_at: r.revoked_at,
+        }
+    }
+
+    fn view_of(&self, id: &DeviceId) -> Result<DeviceView, HallError> {
+        self.records
+            .get(id)
+            .map(|r| self.view(r))
+            .ok_or_else(|| HallError::from(devices::RegistryError::Unknown(id.clone())))
+    }
+
+    fn device_row(&self, r: &DeviceRecord, removed: bool) -> Vec<OutboxRow> {
+        let change = DeviceChange {
+            device: &r.device,
+            added_at: r.added_at,
+            revoked_at: r.revoked_at,
+            removed,
+        };
+        let hlc = self.driver.stamp(self.clock.now());
+        row(hlc, ChangeKind::Device, r.device.id.to_string(), &change)
+            .into_iter()
+            .collect()
+    }
+
+    /// Ends every condition of `id` (it was revoked or removed): its open alarms clear.
+    fn settle_device(&mut self, id: &DeviceId, now: i64) -> Vec<AlarmChange> {
+        let keys: Vec<AlarmKey> = self
+            .alarms
+            .open()
+            .filter(|a| a.key.source.device() == Some(id))
+            .map(|a| a.key.clone())
+            .collect();
+        let mut out = Vec::new();
+        for key in keys {
+            out.extend(self.alarms.observe(key, false, now));
+        }
+        self.presence.forget(id);
+        self.sockets.remove(id);
+        self.metrics.remove(id);
+        out
+    }
+
+    async fn on_job(&mut self, job: Job) {
+        let now = self.clock.now();
+        match job {
+            Job::Devices(reply) => {
+                let _ = reply.send(self.records.values().map(|r| self.view(r)).collect());
+            }
+            Job::Add(device, reply) => {
+                let _ = reply.send(self.add(*device, now).await);
+            }
+            Job::Revoke(id, reply) => {
+                let _ = reply.send(self.revoke(id, now).await);
+            }
+            Job::Remove(id, reply) => {
+                let _ = reply.send(self.remove(id, now).await);
+            }
+            Job::Ack(id, by, note, reply) => {
+                let r = self.alarms.acknowledge(id, &by, &note, now);
+                let _ = reply.send(self.answer(id, r).await);
+            }
+            Job::Assign(id, to, reply) => {
+                let r = self.alarms.assign(id, &to, now);
+                let _ = reply.send(self.answer(id, r).await);
+            }
+            Job::Clear(id, by, note, reply) => {
+                let r = self.alarms.clear(id, &by, &note, now);
+                let _ = reply.send(self.answer(id, r).await);
+            }
+            Job::StartMaintenance(id, ms, by, note, reply) => {
+                let _ = reply.send(self.start_maintenance(id, now, ms, by, note).await);
+            }
+            Job::EndMaintenance(id, reply) => {
+                let r = self.end_maintenance(id, now).await;
+                let _ = reply.send(r);
+            }
+            Job::Connected(id) => {
+                let web = self
+                    .records
+                    .get(&id)
+                    .is_some_and(|r| r.revoked_at.is_none() && r.device.kind.link() == Link::Web);
+                if !web {
+                    return;
+                }
+                let n = self.sockets.entry(id.clone()).or_default();
+                *n += 1;
+                self.last_heard.insert(id.clone(), now);
+                let timeout = self.timeout();
+                self.presence.track(id.clone(), timeout, now);
+                let back = self.presence.connected(&id);
+                let changes = self.presence_changes(back.into_iter().collect(), now);
+                self.commit(changes).await;
+            }
+            Job::Disconnected(id) => {
+                let Some(n) = self.sockets.get_mut(&id) else {
+                    return;
+                };
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.sockets.remove(&id);
+                    self.last_heard.insert(id.clone(), now);
+                    // Heard now, with one timeout to come back.
+                    let timeout = self.timeout();
+                    self.presence.forget(&id);
+                    self.presence.track(id, timeout, now);
+                }
+            }
+        }
+    }
+
+    /// Journals what a person's request changed and answers the alarm as it now is.
+    async fn answer(
+        &mut self,
+        id: u64,
+        r: Result<Vec<AlarmChange>, devices::AlarmError>,
+    ) -> Result<Alarm, HallError> {
+        let changes = r?;
+        let last = changes
+            .iter()
+            .rev()
+            .find(|c| c.alarm.id == id)
+            .map(|c| c.alarm.clone());
+        if !self.commit(changes).await {
+            return Err(HallError::Unavailable);
+        }
+        last.ok_or_else(|| HallError::internal(format!("alarm {id} changed without a change")))
+    }
+
+    async fn add(&mut self, device: Device, now: i64) -> Result<(DeviceView, Issued), HallError> {
+        if self.records.contains_key(&device.id) {
+            return Err(devices::RegistryError::Duplicate(device.id).into());
+        }
+        let registry = self.registry.with(device.clone())?;
+        let record = DeviceRecord {
+            device,
+            added_at: now,
+            revoked_at: None,
+        };
+        let rows = self.device_row(&record, false);
+        let issued = self
+            .store
+            .register_device(&record.device, now, &rows)
+            .await?;
+        self.wake.notify_one();
+        let id = record.device.id.clone();
+        if let Issued::Password(p) = &issued {
+            self.secrets
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(id.clone(), store::tokens::token_hash(p));
+        }
+        if record.device.kind.link() == Link::Mqtt {
+            self.presence.track(id.clone(), self.timeout(), now);
+        }
+        self.registry = registry;
+        self.alarms.set_parents(self.registry.parents());
+        self.records.insert(id.clone(), record);
+        tracing::info!(device = %id, "a device was registered");
+        Ok((self.view_of(&id)?, issued))
+    }
+
+    async fn revoke(&mut self, id: DeviceId, now: i64) -> Result<DeviceView, HallError> {
+        let Some(r) = self.records.get(&id) else {
+            return Err(devices::RegistryError::Unknown(id).into());
+        };
+        if r.revoked_at.is_some() {
+            return Err(HallError::Input(
+                axum::http::StatusCode::CONFLICT,
+                ipc::ErrorCode::DeviceRevoked,
+            ));
+        }
+        let revoked = DeviceRecord {
+            revoked_at: Some(now),
+            ..r.clone()
+        };
+        let rows = self.device_row(&revoked, false);
+        // The broker refuses it from now, whatever the store says next.
+        self.secrets
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+        self.store.revoke_device(&id, now, &rows).await?;
+        self.wake.notify_one();
+        self.records.insert(id.clone(), revoked);
+        let changes = self.settle_device(&id, now);
+        self.commit(changes).await;
+        tracing::info!(device = %id, "a device's credential was revoked");
+        self.view_of(&id)
+    }
+
+    async fn remove(&mut self, id: DeviceId, now: i64) -> Result<(), HallError> {
+        let registry = self.registry.without(&id)?;
+        let Some(r) = self.records.get(&id) else {
+            return Err(devices::RegistryError::Unknown(id).into());
+        };
+        let rows = self.device_row(r, true);
+        self.secrets
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&id);
+        self.store.remove_device(&id, &rows).await?;
+        self.wake.notify_one();
+        self.records.remove(&id);
+        self.registry = registry;
+        self.alarms.set_parents(self.registry.parents());
+        self.alarms.end_maintenance(&id);
+        let changes = self.settle_device(&id, now);
+        self.commit(changes).await;
+        tracing::info!(device = %id, "a device was removed");
+        Ok(())
+    }
+
+    async fn start_maintenance(
+        &mut self,
+        id: DeviceId,
+        now: i64,
+        ms: i64,
+        by: String,
+        note: String,
+    ) -> Result<DeviceView, HallError> {
+        self.view_of(&id)?;
+        let until = now + ms;
+        self.alarms
+            .start_maintenance(id.clone(), until, &by, &note)?;
+        let m = self.alarms.maintenance().get(&id).cloned();
+        if let Some(m) = m {
+            if let Err(e) = self.store.put_maintenance(&id, &m, now).await {
+                self.alarms.end_maintenance(&id);
+                return Err(e.into());
+            }
+        }
+        tracing::info!(device = %id, until, "maintenance starts");
+        self.view_of(&id)
+    }
+
+    async fn end_maintenance(&mut self, id: DeviceId, now: i64) -> Result<DeviceView, HallError> {
+        self.view_of(&id)?;
+        if !self.alarms.maintenance().contains_key(&id) {
+            return Err(HallError::Input(
+                axum::http::StatusCode::CONFLICT,
+                ipc::ErrorCode::NotInMaintenance,
+            ));
+        }
+        self.store.end_maintenance(&id).await?;
+        self.alarms.end_maintenance(&id);
+        // What is still wrong with it raises now.
+        let changes = self.alarms.tick(now);
+        self.commit(changes).await;
+        self.view_of(&id)
+    }
+}
+
+/// Keeps what `new` reports over what was known.
+fn merge(kept: &mut Metrics, new: Metrics) {
+    macro_rules! take {
+        ($($f:ident),*) => { $( if new.$f.is_some() { kept.$f = new.$f; } )* };
+    }
+    take!(
+        paper_pct,
+        printer_jam,
+        card_reader,
+        cash_box_pct,
+        temperature_c,
+        on_battery,
+        battery_min,
+        link_up,
+        out_of_service
+    );
+}
+
+/// The outbox row of a change; `None` (logged) if it cannot be written out.
+fn row(
+    hlc: sync_proto::Hlc,
+    kind: ChangeKind,
+    key: String,
+    body: &impl serde::Serialize,
+) -> Option<OutboxRow> {
+    crate::changes::row(hlc, kind, key, body)
+}

@@ -1,0 +1,115 @@
+//! The hall node's device monitor wire: the registry with each device's presence and metrics, provisioning, alarms and maintenance.
+//!
+//! The records themselves are the pure crate's (`devices::Device`,
+//! `devices::Alarm`): the supervisor's views show what the engine keeps.
+//! Requests carry raw strings where a person types them, so the node names
+//! what is wrong (`device_id_invalid`, `note_invalid`, …).
+
+pub use devices::{
+    Alarm, AlarmChange, AlarmState, Device, DeviceKind, Link, Maintenance, Metrics, Severity, Spot,
+};
+use serde::{Deserialize, Serialize};
+
+/// Whether a device is there now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceState {
+    Online,
+    Offline,
+    /// Not watched: a web page not connected since the node started, a
+    /// camera, or a revoked device.
+    Unknown,
+}
+
+/// One device in `GET /api/v1/devices`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceView {
+    pub device: Device,
+    pub link: Link,
+    pub presence: PresenceState,
+    /// When the node last heard from it (a report, a status, a page connecting).
+    pub last_heard: Option<i64>,
+    /// Its latest report's metrics (MQTT devices).
+    pub metrics: Option<Metrics>,
+    pub open_alarms: u32,
+    pub maintenance: Option<Maintenance>,
+    pub added_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// `POST /api/v1/devices`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddDeviceRequest {
+    pub id: String,
+    pub kind: DeviceKind,
+    pub name: String,
+    pub spot: Spot,
+    #[serde(default)]
+    pub counter: Option<u16>,
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+}
+
+/// A new device's credential, answered once and never again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Credential {
+    /// A web device: its bearer token, and its page's address carrying it
+    /// (`None` for a counter PC, whose desktop takes the token).
+    Token { token: String, url: Option<String> },
+    /// An MQTT device: it connects with client id and username = its id.
+    Mqtt {
+        username: String,
+        password: String,
+        /// Its topics' prefix: `yyt/<hall>/dev/<id>/`.
+        topic_prefix: String,
+    },
+    /// Nothing to sign in with (a camera).
+    None,
+}
+
+/// `POST /api/v1/devices` answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddDeviceReply {
+    pub device: DeviceView,
+    pub credential: Credential,
+}
+
+/// `GET /api/v1/alarms?state=open|all&limit=N` (state `open` and limit 100 by default, at most 500).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlarmsQuery {
+    #[serde(default)]
+    pub state: Option<String>,
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+/// The most alarms one `GET /api/v1/alarms` answers.
+pub const MAX_ALARMS_PAGE: u32 = 500;
+
+/// `POST /api/v1/alarms/{id}/ack` and `/clear`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoteRequest {
+    pub note: String,
+}
+
+/// `POST /api/v1/alarms/{id}/assign`: who is to fix it (a name or staff number).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignRequest {
+    pub to: String,
+}
+
+/// `POST /api/v1/devices/{id}/maintenance`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MaintenanceRequest {
+    pub minutes: u32,
+    pub note: String,
+}
+
+/// The longest maintenance window, in minutes.
+pub const MAX_MAINTENANCE_MINUTES: u32 = 24 * 60;
