@@ -6,8 +6,9 @@
 
 use crate::desk::Desk;
 use ipc::commands::{
-    AppInfo, ChangePassword, CounterAct, CurrentSession, HallBoard, Login, Logout, MyCounter,
-    Request, Response, SupervisorAct, SupervisorActions, UpdateInstall, UpdateStatus,
+    AlarmAct, Alarms, AppInfo, ChangePassword, CounterAct, CurrentSession, DeviceMaintenance,
+    DeviceMetrics, Devices, HallBoard, Login, Logout, MyCounter, Request, Response, SupervisorAct,
+    SupervisorActions, UpdateInstall, UpdateStatus,
 };
 use ipc::ApiError;
 use tauri::State;
@@ -184,4 +185,41 @@ mod tests {
         registered.sort_unstable();
         assert_eq!(registered, names());
     }
+}
+
+#[tauri::command]
+pub async fn devices(desk: State<'_, Desk>) -> Result<Response<Devices>, ApiError> {
+    desk.devices().await
+}
+
+#[tauri::command]
+pub async fn alarms(
+    desk: State<'_, Desk>,
+    req: Request<Alarms>,
+) -> Result<Response<Alarms>, ApiError> {
+    desk.alarms(req).await
+}
+
+#[tauri::command]
+pub async fn alarm_act(
+    desk: State<'_, Desk>,
+    req: Request<AlarmAct>,
+) -> Result<Response<AlarmAct>, ApiError> {
+    desk.alarm_act(req).await
+}
+
+#[tauri::command]
+pub async fn device_maintenance(
+    desk: State<'_, Desk>,
+    req: Request<DeviceMaintenance>,
+) -> Result<Response<DeviceMaintenance>, ApiError> {
+    desk.device_maintenance(req).await
+}
+
+#[tauri::command]
+pub async fn device_metrics(
+    desk: State<'_, Desk>,
+    req: Request<DeviceMetrics>,
+) -> Result<Response<DeviceMetrics>, ApiError> {
+    desk.device_metrics(req).await
 }

@@ -61,6 +61,11 @@ pub fn run() {
             commands::supervisor_actions,
             commands::update_status,
             commands::update_install,
+            commands::devices,
+            commands::alarms,
+            commands::alarm_act,
+            commands::device_maintenance,
+            commands::device_metrics,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

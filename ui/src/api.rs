@@ -2,6 +2,7 @@
 
 use crate::ipc::invoke;
 use ipc::commands as c;
+use ipc::devices::{Alarm, AlarmAct, AlarmsQuery, DeviceView, MaintenanceAct, MetricSample};
 use ipc::hall::{BoardView, MeView, SupervisorNotice};
 use ipc::{
     ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, SupervisorAct,
@@ -56,4 +57,24 @@ pub async fn update_status() -> Result<Option<UpdateInfo>, ApiError> {
 /// Installs the waiting update; on success the app restarts.
 pub async fn update_install() -> Result<(), ApiError> {
     invoke::<c::UpdateInstall>(()).await
+}
+
+pub async fn devices() -> Result<Vec<DeviceView>, ApiError> {
+    invoke::<c::Devices>(()).await
+}
+
+pub async fn alarms(q: AlarmsQuery) -> Result<Vec<Alarm>, ApiError> {
+    invoke::<c::Alarms>(q).await
+}
+
+pub async fn alarm_act(act: AlarmAct) -> Result<Alarm, ApiError> {
+    invoke::<c::AlarmAct>(act).await
+}
+
+pub async fn device_maintenance(act: MaintenanceAct) -> Result<DeviceView, ApiError> {
+    invoke::<c::DeviceMaintenance>(act).await
+}
+
+pub async fn device_metrics(device: String) -> Result<Vec<MetricSample>, ApiError> {
+    invoke::<c::DeviceMetrics>(device).await
 }

@@ -3,6 +3,7 @@
 use crate::account::AccountPage;
 use crate::board::Board;
 use crate::i18n::{role_text, text, use_i18n, T};
+use crate::monitor::Monitor;
 use crate::workbench::Workbench;
 use domain::Role;
 use ipc::SessionView;
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 pub enum Page {
     Workbench,
     HallBoard,
+    DeviceMonitor,
     EmergencyOverview,
     Account,
 }
@@ -21,6 +23,7 @@ impl Page {
         match self {
             Page::Workbench => T::NavWorkbench,
             Page::HallBoard => T::NavHallBoard,
+            Page::DeviceMonitor => T::NavMonitor,
             Page::EmergencyOverview => T::NavEmergency,
             Page::Account => T::NavAccount,
         }
@@ -31,6 +34,7 @@ impl Page {
         match self {
             Page::Workbench => "workbench",
             Page::HallBoard => "hall-board",
+            Page::DeviceMonitor => "device-monitor",
             Page::EmergencyOverview => "emergency",
             Page::Account => "account",
         }
@@ -41,7 +45,7 @@ impl Page {
 pub fn pages(role: Role) -> &'static [Page] {
     match role {
         Role::Clerk => &[Page::Workbench, Page::Account],
-        Role::Supervisor => &[Page::HallBoard, Page::Account],
+        Role::Supervisor => &[Page::HallBoard, Page::DeviceMonitor, Page::Account],
         Role::Emergency => &[Page::EmergencyOverview, Page::Account],
     }
 }
@@ -50,6 +54,7 @@ pub fn render(page: Page, session: &SessionView) -> AnyView {
     match page {
         Page::Workbench => view! { <Workbench /> }.into_any(),
         Page::HallBoard => view! { <Board /> }.into_any(),
+        Page::DeviceMonitor => view! { <Monitor /> }.into_any(),
         Page::EmergencyOverview => {
             view! { <Home session=session.clone() page status=T::EmergencyPending /> }.into_any()
         }

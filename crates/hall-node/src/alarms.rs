@@ -165,6 +165,7 @@ impl AlarmService {
             alarms,
             presence,
             metrics: HashMap::new(),
+            samples: BTreeMap::new(),
             last_heard: HashMap::new(),
             sockets: HashMap::new(),
             pending: Vec::new(),
@@ -293,6 +294,8 @@ struct Inner {
     alarms: Alarms,
     presence: Presence,
     metrics: HashMap<DeviceId, Metrics>,
+    /// Each device's metrics in the minute now under way, for the day's chart.
+    samples: BTreeMap<DeviceId, (i64, Metrics)>,
     last_heard: HashMap<DeviceId, i64>,
     /// Open WebSockets per web device.
     sockets: HashMap<DeviceId, u32>,
@@ -408,6 +411,9 @@ impl Inner {
                 // A report speaks for the metrics it carries; the rest stay as they were.
                 let kept = self.metrics.entry(h.device.clone()).or_default();
                 merge(kept, report.metrics);
+                let minute = h.at - h.at.rem_euclid(60_000);
+                self.samples
+                    .insert(h.device.clone(), (minute, kept.clone()));
             }
             Message::Status(Status::Online) => {
                 let back = self.presence.heard(&h.device, h.at);
@@ -430,7 +436,24 @@ impl Inner {
             out.extend(self.queue_conditions(now).await);
         }
         out.extend(self.alarms.tick(now));
+        self.keep_samples(now).await;
         out
+    }
+
+    /// Once a minute is over, its samples go to the store (one transaction).
+    async fn keep_samples(&mut self, now: i64) {
+        let minute = now - now.rem_euclid(60_000);
+        if !self.samples.values().any(|(m, _)| *m < minute) {
+            return;
+        }
+        let samples: Vec<(DeviceId, i64, Metrics)> = std::mem::take(&mut self.samples)
+            .into_iter()
+            .filter(|(d, _)| self.records.contains_key(d))
+            .map(|(d, (m, metrics))| (d, m, metrics))
+            .collect();
+        if let Err(e) = self.store.put_metric_samples(&samples, now).await {
+            tracing::warn!(error = %e, samples = samples.len(), "metric samples not kept");
+        }
     }
 
     /// A business waiting past its limit; a clerk's recent ratings below the floor.

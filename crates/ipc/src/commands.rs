@@ -81,6 +81,16 @@ commands! {
     UpdateStatus = "update_status", () => Option<UpdateInfo>;
     /// Install the waiting update and restart.
     UpdateInstall = "update_install", () => ();
+    /// The hall's devices with presence, metrics and open alarms.
+    Devices = "devices", () => Vec<crate::devices::DeviceView>;
+    /// The hall's alarms, open ones or the history.
+    Alarms = "alarms", crate::devices::AlarmsQuery => Vec<crate::devices::Alarm>;
+    /// Acknowledge, assign or clear an alarm; answered by the alarm as it is now.
+    AlarmAct = "alarm_act", crate::devices::AlarmAct => crate::devices::Alarm;
+    /// A device's metrics over the last day (by its id).
+    DeviceMetrics = "device_metrics", String => Vec<crate::devices::MetricSample>;
+    /// Start or end a device's maintenance window.
+    DeviceMaintenance = "device_maintenance", crate::devices::MaintenanceAct => crate::devices::DeviceView;
 }
 
 /// Each live event of the hall node, forwarded to the window.
@@ -169,6 +179,11 @@ mod tests {
                 "supervisor_actions",
                 "update_status",
                 "update_install",
+                "devices",
+                "alarms",
+                "alarm_act",
+                "device_metrics",
+                "device_maintenance",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

@@ -6,7 +6,8 @@
 //! what is wrong (`device_id_invalid`, `note_invalid`, …).
 
 pub use devices::{
-    Alarm, AlarmChange, AlarmState, Device, DeviceKind, Link, Maintenance, Metrics, Severity, Spot,
+    Alarm, AlarmChange, AlarmState, Device, DeviceId, DeviceKind, Fault, Link, Maintenance,
+    Metrics, Severity, Source, Spot,
 };
 use serde::{Deserialize, Serialize};
 
@@ -113,3 +114,33 @@ pub struct MaintenanceRequest {
 
 /// The longest maintenance window, in minutes.
 pub const MAX_MAINTENANCE_MINUTES: u32 = 24 * 60;
+
+/// What a supervisor does to an alarm from the desktop (the `alarm_act` command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlarmAct {
+    pub id: u64,
+    pub act: AlarmActKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AlarmActKind {
+    Acknowledge { note: String },
+    Assign { to: String },
+    Clear { note: String },
+}
+
+/// Starts (`Some`) or ends (`None`) a device's maintenance (the `device_maintenance` command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceAct {
+    pub device: String,
+    pub start: Option<MaintenanceRequest>,
+}
+
+/// One minute of a device's metrics (`GET /api/v1/devices/{id}/metrics`: the last day, oldest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricSample {
+    /// The minute's start, Unix ms.
+    pub at: i64,
+    pub metrics: Metrics,
+}

@@ -369,3 +369,65 @@ impl Store {
             .collect()
     }
 }
+
+/// How long metric samples are kept.
+pub const METRIC_KEEP_MS: i64 = 2 * 86_400_000;
+/// The most samples one read answers (a day and a half of minutes).
+pub const MAX_METRIC_SAMPLES: u32 = 2_160;
+
+impl Store {
+    /// Keeps one sample per device and minute (a later one in the same
+    /// minute replaces it), and forgets samples older than two days, in one transaction.
+    pub async fn put_metric_samples(
+        &self,
+        samples: &[(DeviceId, i64, devices::Metrics)],
+        now: i64,
+    ) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        for (device, minute, metrics) in samples {
+            let text = serde_json::to_string(metrics)
+                .map_err(|e| StoreError::Corrupt(format!("metrics: {e}")))?;
+            sqlx::query(
+                "INSERT INTO device_metric (device, minute_ms, metrics) VALUES (?, ?, ?)
+                 ON CONFLICT (device, minute_ms) DO UPDATE SET metrics = excluded.metrics",
+            )
+            .bind(device.as_str())
+            .bind(minute)
+            .bind(text)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query("DELETE FROM device_metric WHERE minute_ms < ?")
+            .bind(now - METRIC_KEEP_MS)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `device`'s samples from `since` on, oldest first (at most [`MAX_METRIC_SAMPLES`]).
+    pub async fn metric_samples(
+        &self,
+        device: &DeviceId,
+        since: i64,
+    ) -> Result<Vec<(i64, devices::Metrics)>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT minute_ms, metrics FROM device_metric WHERE device = ? AND minute_ms >= ?
+             ORDER BY minute_ms LIMIT ?",
+        )
+        .bind(device.as_str())
+        .bind(since)
+        .bind(MAX_METRIC_SAMPLES)
+        .fetch_all(self.pool())
+        .await?;
+        rows.into_iter()
+            .map(|(at, m)| {
+                Ok((
+                    at,
+                    serde_json::from_str(&m)
+                        .map_err(|e| StoreError::Corrupt(format!("metrics of {device}: {e}")))?,
+                ))
+            })
+            .collect()
+    }
+}

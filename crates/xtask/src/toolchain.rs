@@ -15,6 +15,11 @@ pub const TAURI_DRIVER_VERSION: &str = "2.1.0";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 
+/// Browser libraries the UI bundles (npm package, exact version, the file
+/// taken from it): copied into `ui/vendor/` before each UI build, served
+/// with the app, never loaded from anywhere else at run time.
+pub const UI_VENDOR: &[(&str, &str, &str)] = &[("echarts", "6.1.0", "dist/echarts.min.js")];
+
 /// Debian packages for building the app (Tauri on WebKitGTK) with Chinese fonts.
 pub const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
@@ -102,6 +107,7 @@ pub fn ensure(need: Need) -> Result<Tools> {
         false,
     )?);
     bins.push(npm_tool(&tools, "binaryen", BINARYEN_VERSION, "wasm-opt")?);
+    vendor_ui(&tools, &workspace_root().join("ui").join("vendor"))?;
     let tauri_driver = if need == Need::Test {
         let dir = cargo_tool(
             &tools,
@@ -277,6 +283,41 @@ fn npm_tool(tools: &Path, package: &str, version: &str, bin: &str) -> Result<Pat
         ));
     }
     Ok(dir)
+}
+
+/// Puts each of [`UI_VENDOR`]'s files into `vendor`, installing its npm package once.
+fn vendor_ui(tools: &Path, vendor: &Path) -> Result {
+    std::fs::create_dir_all(vendor)
+        .map_err(|e| crate::Fail(format!("{}: {e}", vendor.display())))?;
+    for (package, version, file) in UI_VENDOR {
+        let root = tools.join(format!("{package}-{version}"));
+        let src = root.join("node_modules").join(package).join(file);
+        if !src.exists() {
+            std::fs::create_dir_all(&root)
+                .map_err(|e| crate::Fail(format!("{}: {e}", root.display())))?;
+            run(
+                &format!("npm install {package}@{version} (bundled into the UI)"),
+                Command::new("npm")
+                    .args([
+                        "install",
+                        "--no-audit",
+                        "--no-fund",
+                        "--ignore-scripts",
+                        "--prefix",
+                    ])
+                    .arg(&root)
+                    .arg(format!("{package}@{version}")),
+            )?;
+        }
+        let name = Path::new(file).file_name().unwrap_or_default();
+        let dest = vendor.join(name);
+        let same = std::fs::read(&dest).ok() == std::fs::read(&src).ok();
+        if !same {
+            std::fs::copy(&src, &dest)
+                .map_err(|e| crate::Fail(format!("{} → {}: {e}", src.display(), dest.display())))?;
+        }
+    }
+    Ok(())
 }
 
 fn has_version(exe: &Path, version: &str) -> bool {

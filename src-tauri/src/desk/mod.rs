@@ -19,6 +19,10 @@ pub use hosted::{
 pub use outbox::DESK_DB;
 
 use client::HallClient;
+use ipc::devices::{
+    Alarm, AlarmAct, AlarmActKind, AlarmsQuery, AssignRequest, DeviceId, DeviceView,
+    MaintenanceAct, MetricSample, NoteRequest, MAX_ALARMS_PAGE,
+};
 use ipc::hall::{
     BoardView, CallTicketRequest, CallToCounterRequest, Empty, FinishRequest, MeView,
     MoveTicketRequest, PauseRequest, ReasonRequest, SessionReply, SupervisorNotice,
@@ -291,5 +295,52 @@ impl Desk {
     /// Today's audited supervisor actions.
     pub async fn supervisor_actions(&self) -> Result<Vec<SupervisorNotice>, ApiError> {
         self.get("/api/v1/supervisor/actions").await
+    }
+
+    pub async fn devices(&self) -> Result<Vec<DeviceView>, ApiError> {
+        self.get("/api/v1/devices").await
+    }
+
+    pub async fn alarms(&self, q: AlarmsQuery) -> Result<Vec<Alarm>, ApiError> {
+        let state = if q.state.as_deref() == Some("all") {
+            "all"
+        } else {
+            "open"
+        };
+        let limit = q.limit.unwrap_or(100).clamp(1, MAX_ALARMS_PAGE);
+        self.get(&format!("/api/v1/alarms?state={state}&limit={limit}"))
+            .await
+    }
+
+    /// Acknowledges, assigns or clears an alarm (the hall node checks the role and the note).
+    pub async fn alarm_act(&self, act: AlarmAct) -> Result<Alarm, ApiError> {
+        let at = |what: &str| format!("/api/v1/alarms/{}/{what}", act.id);
+        match act.act {
+            AlarmActKind::Acknowledge { note } => {
+                self.post(&at("ack"), &NoteRequest { note }).await
+            }
+            AlarmActKind::Assign { to } => self.post(&at("assign"), &AssignRequest { to }).await,
+            AlarmActKind::Clear { note } => self.post(&at("clear"), &NoteRequest { note }).await,
+        }
+    }
+
+    pub async fn device_metrics(&self, device: String) -> Result<Vec<MetricSample>, ApiError> {
+        let id = DeviceId::parse(device.trim())
+            .map_err(|_| ApiError::new(ErrorCode::DeviceIdInvalid))?;
+        self.get(&format!("/api/v1/devices/{id}/metrics")).await
+    }
+
+    pub async fn device_maintenance(&self, act: MaintenanceAct) -> Result<DeviceView, ApiError> {
+        // The id goes into the path: only a well-formed one may.
+        let id = DeviceId::parse(act.device.trim())
+            .map_err(|_| ApiError::new(ErrorCode::DeviceIdInvalid))?;
+        let path = format!("/api/v1/devices/{id}/maintenance");
+        match act.start {
+            Some(req) => self.post(&path, &req).await,
+            None => {
+                let token = self.session.token()?;
+                self.hall.delete(&path, &token).await
+            }
+        }
     }
 }

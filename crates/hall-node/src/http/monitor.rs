@@ -15,7 +15,7 @@ use axum::{Json, Router};
 use devices::{Alarm, Device, DeviceId, DeviceKind};
 use ipc::devices::{
     AddDeviceReply, AddDeviceRequest, AlarmsQuery, AssignRequest, Credential, DeviceView,
-    MaintenanceRequest, NoteRequest, MAX_ALARMS_PAGE, MAX_MAINTENANCE_MINUTES,
+    MaintenanceRequest, MetricSample, NoteRequest, MAX_ALARMS_PAGE, MAX_MAINTENANCE_MINUTES,
 };
 use ipc::hall::Empty;
 use ipc::ErrorCode;
@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/devices", get(list).post(add))
         .route("/api/v1/devices/{id}", axum::routing::delete(remove))
         .route("/api/v1/devices/{id}/revoke", post(revoke))
+        .route("/api/v1/devices/{id}/metrics", get(metrics))
         .route(
             "/api/v1/devices/{id}/maintenance",
             post(start_maintenance).delete(end_maintenance),
@@ -46,6 +47,36 @@ async fn list(
 ) -> Result<Json<Vec<DeviceView>>, HallError> {
     caller.supervisor()?;
     Ok(Json(s.alarms.devices().await?))
+}
+
+/// A device's metrics over the last day, a sample per minute (the device page's chart).
+async fn metrics(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<MetricSample>>, HallError> {
+    caller.supervisor()?;
+    let id = device_id(&id)?;
+    if !s
+        .store
+        .device_records()
+        .await?
+        .iter()
+        .any(|r| r.device.id == id)
+    {
+        return Err(HallError::Input(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownDevice,
+        ));
+    }
+    let since = s.clock.now() - 86_400_000;
+    let samples = s.store.metric_samples(&id, since).await?;
+    Ok(Json(
+        samples
+            .into_iter()
+            .map(|(at, metrics)| MetricSample { at, metrics })
+            .collect(),
+    ))
 }
 
 /// The page a web device of `kind` opens, if it has one.

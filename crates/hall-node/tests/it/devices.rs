@@ -645,7 +645,7 @@ async fn an_alarm_is_journaled_before_it_is_told_and_reaches_the_province() {
             .unwrap()
             .iter()
             .filter(|c| c.kind == "alarm" && c.key == alarm.to_string())
-            .map(|c| serde_json::from_value(c.body.clone()).unwrap())
+            .map(|c| c.body.read().unwrap())
             .collect();
         if got.len() == journal.len() {
             assert_eq!(

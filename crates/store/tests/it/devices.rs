@@ -253,3 +253,43 @@ async fn maintenance_windows_are_kept_until_they_end() {
         .await
         .is_err());
 }
+
+#[tokio::test]
+async fn metric_samples_keep_one_per_minute_for_two_days() {
+    let store = demo_store().await;
+    let t = device("T02", DeviceKind::Terminal, None, &[]);
+    store.register_device(&t, 1, &[]).await.unwrap();
+    let paper = |p: u8| ::devices::Metrics {
+        paper_pct: Some(p),
+        ..Default::default()
+    };
+    const DAY: i64 = 86_400_000;
+    let now = 10 * DAY;
+    store
+        .put_metric_samples(
+            &[
+                (t.id.clone(), now - 3 * DAY, paper(99)),
+                (t.id.clone(), now - 60_000, paper(80)),
+                (t.id.clone(), now, paper(70)),
+            ],
+            now,
+        )
+        .await
+        .unwrap();
+    // A later report in the same minute replaces the sample.
+    store
+        .put_metric_samples(&[(t.id.clone(), now, paper(60))], now)
+        .await
+        .unwrap();
+    let got = store.metric_samples(&t.id, now - DAY).await.unwrap();
+    assert_eq!(got, vec![(now - 60_000, paper(80)), (now, paper(60))]);
+    assert!(
+        store.metric_samples(&t.id, 0).await.unwrap().len() == 2,
+        "older than two days: gone"
+    );
+    // Samples of an unknown device are refused whole.
+    assert!(store
+        .put_metric_samples(&[(id("ghost"), now, paper(1))], now)
+        .await
+        .is_err());
+}

@@ -306,7 +306,7 @@ fn the_halls_devices_and_alarms_read_as_the_province_reads_them() {
                 assert_eq!(d.device.id, c.key);
                 assert!(!matches!(d.device.kind, DeviceKindHead::Other(_)));
                 // The hall's own record reads back whole from the body.
-                let full: DeviceChange<Device> = same(&c.body);
+                let full: DeviceChange<Device> = same(&c.body.read::<Value>().unwrap());
                 assert_eq!(full.device.id.as_str(), d.device.id);
                 devices.push(d);
             }
@@ -314,7 +314,7 @@ fn the_halls_devices_and_alarms_read_as_the_province_reads_them() {
                 assert_eq!(a.id.to_string(), c.key);
                 assert!(!matches!(a.state, AlarmStateHead::Other(_)));
                 assert!(!matches!(a.severity, SeverityHead::Other(_)));
-                let full: devices::Alarm = same(&c.body);
+                let full: devices::Alarm = same(&c.body.read::<Value>().unwrap());
                 assert_eq!(full.id, a.id);
                 alarms.push((a, full));
             }
