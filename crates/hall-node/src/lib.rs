@@ -12,6 +12,7 @@ pub mod downlink;
 mod driver;
 pub mod error;
 mod http;
+pub mod mqtt;
 mod secret;
 pub mod sim;
 pub mod uplink;

@@ -146,6 +146,7 @@ fn code(v: &Value) -> &str {
 }
 
 mod edges;
+mod mqtt;
 mod priority;
 mod ratings;
 mod supervisor;
