@@ -8,6 +8,7 @@ mod auth;
 mod changes;
 pub mod cli;
 pub mod clock;
+pub mod devsim;
 pub mod downlink;
 mod driver;
 pub mod error;

@@ -7,7 +7,7 @@ use hall_node::mqtt::{Bridge, BridgeConfig, CredentialCheck, Embedded, EmbeddedC
 use rumqttc::{
     AsyncClient, ConnectReturnCode, ConnectionError, Event, LastWill, MqttOptions, Packet, QoS,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -492,6 +492,26 @@ async fn reports_and_the_last_will(kind: Kind) {
         "the will took {:?}",
         t.elapsed()
     );
+    // And again after it comes back: every connection leaves its will.
+    let d = online(&b, "T01").await;
+    d.report(8, 41).await;
+    assert!(
+        heard(&mut rx, Duration::from_secs(5), |h| report_of(h, "T01")
+            .is_some_and(|r| r.seq == 8))
+        .await
+        .is_some()
+    );
+    d.kill();
+    assert!(
+        heard(&mut rx, Duration::from_secs(3), |h| is_status(
+            h,
+            "T01",
+            Status::Offline
+        ))
+        .await
+        .is_some(),
+        "no last will after the second connection dropped"
+    );
 }
 
 async fn foreign_topics_never_reach_the_alarms(kind: Kind) {
@@ -725,6 +745,46 @@ async fn junk_is_dropped_counted_and_bounded(kind: Kind) {
     assert_eq!(seqs, [0, 1, 2, 3]);
 }
 
+async fn a_silent_device_is_timed_out_and_its_will_published(kind: Kind) {
+    let b = TestBroker::start(kind).await;
+    let (_bridge, mut rx) = ready(&b).await;
+    let mut o = MqttOptions::new("T01", "127.0.0.1", b.port());
+    o.set_credentials("T01", "pw-T01-secret")
+        .set_keep_alive(Duration::from_secs(1))
+        .set_last_will(LastWill::new(
+            topic(HALL, &id("T01"), Leaf::Status),
+            serde_json::to_vec(&Status::Offline).unwrap(),
+            QoS::AtLeastOnce,
+            true,
+        ));
+    let (c, mut ev) = AsyncClient::new(o, 8);
+    while !matches!(ev.poll().await, Ok(Event::Incoming(Packet::ConnAck(_)))) {}
+    // Connected, then silence: the socket stays open but nothing more is
+    // sent (not even a ping), as behind a cut cable.
+    let t = std::time::Instant::now();
+    let will = heard(&mut rx, Duration::from_secs(10), |h| {
+        is_status(h, "T01", Status::Offline)
+    })
+    .await;
+    assert!(will.is_some(), "no will for a silent device");
+    eprintln!(
+        "{kind:?}: a silent device timed out after {:?}",
+        t.elapsed()
+    );
+    // 1.5 × keep-alive; Mosquitto 2.0.11 (Debian 12) checks keep-alives in
+    // coarser steps and is given more.
+    let bound = match kind {
+        Kind::Embedded => Duration::from_secs(3),
+        Kind::Mosquitto => Duration::from_secs(8),
+    };
+    assert!(
+        t.elapsed() >= Duration::from_millis(900) && t.elapsed() < bound,
+        "timed out after {:?} (keep-alive 1 s)",
+        t.elapsed()
+    );
+    drop((c, ev));
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod embedded {
@@ -743,7 +803,8 @@ both!(
     foreign_topics_never_reach_the_alarms,
     a_bad_password_is_refused,
     the_bridge_survives_a_broker_restart,
-    junk_is_dropped_counted_and_bounded
+    junk_is_dropped_counted_and_bounded,
+    a_silent_device_is_timed_out_and_its_will_published
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -790,4 +851,169 @@ async fn the_brokers_loopback_port_is_no_way_around_the_gate() {
     assert!(!e.is_empty());
     // The same password through the gate is fine.
     online(&b, "T01").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_simulator_drives_every_fault_through_the_bridge() {
+    use hall_node::devsim::{DevSim, SimConfig, SimDevice, SimFault, SimKind};
+    // SW1 and T03 hang on UPS1; T01 and T02 on SW1 (and so on UPS1 too).
+    let fleet = [
+        ("UPS1", SimKind::Ups, vec![]),
+        ("SW1", SimKind::Switch, vec!["UPS1"]),
+        ("T01", SimKind::Terminal, vec!["SW1"]),
+        ("T02", SimKind::Terminal, vec!["SW1"]),
+        ("T03", SimKind::Terminal, vec!["UPS1"]),
+    ];
+    let pw = |d: &str| format!("sim-{d}-pass");
+    let creds = Creds::default();
+    for (d, _, _) in &fleet {
+        creds.0.lock().unwrap().insert((*d).to_owned(), pw(d));
+    }
+    let broker = Embedded::start(
+        embedded_config("127.0.0.1:0".parse().unwrap()),
+        creds.check(),
+    )
+    .await
+    .unwrap();
+    let (tx, mut rx) = mpsc::channel(4096);
+    let bridge = Bridge::start(
+        BridgeConfig::new(HALL, broker.bridge_endpoint()),
+        Arc::new(|_: &DeviceId| true),
+        tx,
+        Clock::default(),
+    );
+    assert!(bridge.wait_subscribed(Duration::from_secs(5)).await);
+    let mut cfg = SimConfig::new(HALL, "127.0.0.1", broker.addr.port());
+    cfg.heartbeat = Duration::from_millis(100);
+    cfg.keep_alive = Duration::from_secs(1);
+    cfg.battery_min_per_beat = 4.0;
+    let sim = DevSim::start(
+        cfg,
+        fleet
+            .iter()
+            .map(|(d, kind, deps)| SimDevice {
+                id: id(d),
+                kind: *kind,
+                password: pw(d),
+                depends_on: deps.iter().map(|x| id(x)).collect(),
+            })
+            .collect(),
+    );
+    let s = Duration::from_secs;
+    // Everyone reports.
+    let mut reporting = HashSet::new();
+    while reporting.len() < fleet.len() {
+        let h = heard(&mut rx, s(5), |h| matches!(h.message, Message::Report(_)))
+            .await
+            .unwrap_or_else(|| panic!("only {reporting:?} reported"));
+        reporting.insert(h.device.to_string());
+    }
+    assert_eq!(sim.connected(), fleet.len());
+    let t = |h: &Heard, d: &str| report_of(h, d);
+
+    // Paper out, then a new roll.
+    sim.fault(&id("T01"), SimFault::PaperOut).unwrap();
+    assert!(heard(&mut rx, s(2), |h| t(h, "T01")
+        .is_some_and(|r| r.metrics.paper_pct == Some(0)))
+    .await
+    .is_some());
+    sim.fault(&id("T01"), SimFault::Restore).unwrap();
+    assert!(heard(&mut rx, s(2), |h| t(h, "T01")
+        .is_some_and(|r| r.metrics.paper_pct == Some(100)))
+    .await
+    .is_some());
+    // A jam.
+    sim.fault(&id("T02"), SimFault::Jam).unwrap();
+    assert!(heard(&mut rx, s(2), |h| t(h, "T02")
+        .is_some_and(|r| r.metrics.printer_jam == Some(true)))
+    .await
+    .is_some());
+    sim.fault(&id("T02"), SimFault::Restore).unwrap();
+    // Offline: the socket drops, the will says so at once; back on Restore.
+    sim.fault(&id("T03"), SimFault::Offline).unwrap();
+    assert!(
+        heard(&mut rx, s(1), |h| is_status(h, "T03", Status::Offline))
+            .await
+            .is_some()
+    );
+    sim.fault(&id("T03"), SimFault::Restore).unwrap();
+    assert!(
+        heard(&mut rx, s(3), |h| is_status(h, "T03", Status::Online))
+            .await
+            .is_some()
+    );
+
+    // The switch fails: it and its two terminals fall silent; the broker
+    // times them out (1.5 × keep-alive) and publishes their wills. T03,
+    // not behind the switch, goes on reporting.
+    sim.fault(&id("SW1"), SimFault::SwitchDown).unwrap();
+    let mut gone = HashSet::new();
+    let mut t03_reports = 0;
+    let deadline = tokio::time::Instant::now() + s(5);
+    while gone.len() < 3 {
+        let h = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("only {gone:?} went offline"))
+            .unwrap();
+        if h.message == Message::Status(Status::Offline) {
+            gone.insert(h.device.to_string());
+        }
+        t03_reports += usize::from(t(&h, "T03").is_some());
+    }
+    assert_eq!(
+        gone,
+        HashSet::from(["SW1".into(), "T01".into(), "T02".into()])
+    );
+    assert!(t03_reports > 5, "T03 went quiet too: {t03_reports}");
+    sim.fault(&id("SW1"), SimFault::Restore).unwrap();
+    for d in ["SW1", "T01", "T02"] {
+        assert!(
+            heard(&mut rx, s(3), |h| report_of(h, d).is_some())
+                .await
+                .is_some(),
+            "{d} did not come back"
+        );
+    }
+
+    // A power cut: the UPS on battery with its minutes falling, then everything dark.
+    sim.fault(&id("UPS1"), SimFault::PowerCut).unwrap();
+    let mut minutes = Vec::new();
+    let mut gone = HashSet::new();
+    let deadline = tokio::time::Instant::now() + s(8);
+    while gone.len() < fleet.len() {
+        let h = tokio::time::timeout_at(deadline, rx.recv())
+            .await
+            .unwrap_or_else(|_| panic!("only {gone:?} went dark; battery {minutes:?}; sim connected {}, at the gate {:?}", sim.connected(), broker.connected()))
+            .unwrap();
+        if let Some(r) = t(&h, "UPS1") {
+            if r.metrics.on_battery == Some(true) {
+                minutes.push(r.metrics.battery_min.unwrap());
+            }
+        }
+        if h.message == Message::Status(Status::Offline) {
+            gone.insert(h.device.to_string());
+        }
+    }
+    assert!(
+        minutes.len() >= 3 && minutes.windows(2).all(|w| w[1] < w[0]),
+        "{minutes:?}"
+    );
+    assert_eq!(*minutes.last().unwrap(), 0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        sim.connected(),
+        0,
+        "at the gate: {:?}; gone {gone:?}",
+        broker.connected()
+    );
+    sim.fault(&id("UPS1"), SimFault::Restore).unwrap();
+    assert!(heard(&mut rx, s(3), |h| t(h, "UPS1")
+        .is_some_and(|r| r.metrics.on_battery == Some(false)))
+    .await
+    .is_some());
+    assert!(
+        sim.fault(&id("T01"), SimFault::PowerCut).is_err(),
+        "a terminal has no mains to cut"
+    );
+    assert_eq!(bridge.stats().full, 0);
 }
