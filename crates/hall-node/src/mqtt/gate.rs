@@ -41,6 +41,9 @@ use tokio::sync::{Notify, Semaphore};
 pub const MAX_PACKET: usize = 16 * 1024;
 /// How long a new connection may take to send its CONNECT, and the check to answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the broker is given to finish an older connection of a device
+/// that connects again (see [`take_over`]).
+const TAKEOVER_GRACE: Duration = Duration::from_millis(100);
 
 /// Who a gate connection is, once its CONNECT is accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,6 +328,47 @@ async fn admit(
     Some((Who::Device(device), connect))
 }
 
+/// A device connecting again while an older connection of it is still open
+/// (a half-dead link): the older one is closed first, and its will given
+/// time to be published, before the new CONNECT reaches the broker. rumqttd
+/// keys wills by client id, so an old connection's end racing the new one's
+/// start could otherwise take the new connection's will with it.
+async fn take_over(ctx: &Ctx, id: u64, device: &DeviceId) {
+    let older = {
+        let mut conns = ctx.conns.lock().expect("conns");
+        let older: Vec<Arc<Notify>> = conns
+            .iter()
+            .filter(|(other, (d, _))| **other != id && d.as_ref() == Some(device))
+            .map(|(_, (_, kill))| kill.clone())
+            .collect();
+        if let Some(entry) = conns.get_mut(&id) {
+            entry.0 = Some(device.clone());
+        }
+        older
+    };
+    if older.is_empty() {
+        return;
+    }
+    tracing::info!(%device, "mqtt gate: the device connected again; closing its older connection");
+    for kill in &older {
+        kill.notify_one();
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        let still = ctx
+            .conns
+            .lock()
+            .expect("conns")
+            .iter()
+            .any(|(other, (d, _))| *other != id && d.as_ref() == Some(device));
+        if !still || tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    tokio::time::sleep(TAKEOVER_GRACE).await;
+}
+
 async fn forward(
     ctx: &Ctx,
     id: u64,
@@ -334,6 +378,9 @@ async fn forward(
     wr: OwnedWriteHalf,
     mut buf: BytesMut,
 ) -> Result<(), String> {
+    if let Who::Device(d) = who {
+        take_over(ctx, id, d).await;
+    }
     let upstream = TcpStream::connect(ctx.cfg.upstream)
         .await
         .map_err(|e| format!("broker: {e}"))?;
@@ -342,11 +389,6 @@ async fn forward(
     let mut first = BytesMut::new();
     connect.write(&mut first).map_err(|e| format!("{e:?}"))?;
     uwr.write_all(&first).await.map_err(|e| e.to_string())?;
-    if let Who::Device(d) = who {
-        if let Some(entry) = ctx.conns.lock().expect("conns").get_mut(&id) {
-            entry.0 = Some(d.clone());
-        }
-    }
     let mut wr = wr;
     let down = async move { tokio::io::copy(&mut urd, &mut wr).await };
     let hall = &ctx.cfg.hall;

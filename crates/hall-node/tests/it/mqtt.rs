@@ -785,6 +785,37 @@ async fn a_silent_device_is_timed_out_and_its_will_published(kind: Kind) {
     drop((c, ev));
 }
 
+async fn a_device_connecting_again_keeps_its_last_will(kind: Kind) {
+    let b = TestBroker::start(kind).await;
+    let (_bridge, mut rx) = ready(&b).await;
+    // The first connection is left half-dead: open, but never read again.
+    let mut first = Dev::connect(b.port(), "T01", "pw-T01-secret");
+    first.connected().await.unwrap();
+    let stale = first.task;
+    // The device connects again (its own reconnect after a timeout).
+    let again = online(&b, "T01").await;
+    again.report(5, 70).await;
+    assert!(
+        heard(&mut rx, Duration::from_secs(5), |h| report_of(h, "T01")
+            .is_some_and(|r| r.seq == 5))
+        .await
+        .is_some()
+    );
+    // Its newest connection drops: the will still says so.
+    again.kill();
+    assert!(
+        heard(&mut rx, Duration::from_secs(3), |h| is_status(
+            h,
+            "T01",
+            Status::Offline
+        ))
+        .await
+        .is_some(),
+        "the newer connection's will was lost"
+    );
+    stale.abort();
+}
+
 macro_rules! both {
     ($($name:ident),*) => {
         mod embedded {
@@ -804,7 +835,8 @@ both!(
     a_bad_password_is_refused,
     the_bridge_survives_a_broker_restart,
     junk_is_dropped_counted_and_bounded,
-    a_silent_device_is_timed_out_and_its_will_published
+    a_silent_device_is_timed_out_and_its_will_published,
+    a_device_connecting_again_keeps_its_last_will
 );
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
