@@ -138,6 +138,7 @@ mod tests {
             ("hall", tasks::Bench::Hall),
             ("ingest", tasks::Bench::Ingest),
             ("propagation", tasks::Bench::Propagation),
+            ("devices", tasks::Bench::Devices),
         ] {
             assert!(
                 matches!(parse(&["bench", name]), Ok(Command::Bench { name }) if name == bench)
@@ -147,7 +148,7 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::InvalidValue);
         assert!(e
             .to_string()
-            .contains("startup, queue, hall, ingest, propagation"));
+            .contains("startup, queue, hall, ingest, propagation, devices"));
     }
 
     #[test]

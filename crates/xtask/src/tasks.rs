@@ -435,6 +435,8 @@ pub enum Bench {
     Ingest,
     /// 办结业务到达省级服务器 / a finished service reaching the province
     Propagation,
+    /// 1000 台模拟设备经 MQTT 上报 / 1,000 simulated devices reporting over MQTT
+    Devices,
 }
 
 pub fn bench(which: Bench) -> Result {
@@ -455,6 +457,7 @@ pub fn bench(which: Bench) -> Result {
         Bench::Hall => cargo_bench("benchmark hall", "hall-node", "load", None),
         Bench::Ingest => province_bench("ingest"),
         Bench::Propagation => province_bench("propagation"),
+        Bench::Devices => cargo_bench("benchmark devices", "hall-node", "devices", None),
     }
 }
 

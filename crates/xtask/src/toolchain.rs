@@ -48,8 +48,10 @@ pub const WINDOW_PACKAGES: &[&str] = &[
     "chromium-driver",
 ];
 
-/// Services the tests start on loopback: the province's PostgreSQL.
-pub const SERVICE_PACKAGES: &[&str] = &["postgresql"];
+/// Services the tests start on loopback: the province's PostgreSQL, and
+/// Mosquitto as the hall's external MQTT broker (the hall node's tests run
+/// its telemetry against it as well as against the embedded broker).
+pub const SERVICE_PACKAGES: &[&str] = &["postgresql", "mosquitto"];
 
 /// Debian packages for making installers (`cargo xtask dist`): rpmbuild for the
 /// `.rpm`; `dpkg-deb` and `dpkg-shlibdeps` come with dpkg and build-essential.

@@ -153,6 +153,7 @@ fn code(v: &Value) -> &str {
 
 mod devices;
 mod edges;
+mod mqtt;
 mod priority;
 mod ratings;
 mod supervisor;
