@@ -44,6 +44,7 @@ async fn main() {
         queue: config,
         province: None,
         devices: Default::default(),
+        mqtt: Default::default(),
     };
     // Staff accounts exist before start so the node knows their names.
     {

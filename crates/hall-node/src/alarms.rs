@@ -182,6 +182,14 @@ impl AlarmService {
         self.heard.clone()
     }
 
+    /// Whether `id` is a registered MQTT device with a live credential.
+    pub fn is_mqtt_device(&self, id: &DeviceId) -> bool {
+        self.secrets
+            .read()
+            .map(|s| s.contains_key(id))
+            .unwrap_or(false)
+    }
+
     /// The MQTT broker's credential check: the device whose id is the client
     /// id and the username, if the password is its live one.
     pub fn check_mqtt(&self, client_id: &str, username: &str, password: &str) -> Option<DeviceId> {

@@ -60,6 +60,9 @@ struct Args {
     /// in seconds (default 10); silent for 3 intervals, a device is offline
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=3600))]
     heartbeat_secs: u32,
+    /// 设备 MQTT 接入地址（内置代理；off 为不接入） / where MQTT devices connect to the embedded broker (`off`: none)
+    #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1883", value_parser = mqtt_listen)]
+    mqtt: MqttAt,
 }
 
 fn speed(raw: &str) -> Result<f64, String> {
@@ -142,6 +145,10 @@ fn parse(
             heartbeat_ms: i64::from(args.heartbeat_secs) * 1000,
             ..Default::default()
         },
+        mqtt: match args.mqtt.0 {
+            Some(listen) => crate::Broker::Embedded { listen },
+            None => crate::Broker::Off,
+        },
     };
     if args.simulate.is_some() && !opts.demo {
         return Err("--simulate needs --demo".into());
@@ -154,6 +161,20 @@ fn parse(
         days: args.sim_days,
     });
     Ok((opts, simulate))
+}
+
+/// Where the embedded broker listens (`None`: no broker).
+#[derive(Debug, Clone)]
+struct MqttAt(Option<std::net::SocketAddr>);
+
+/// `--mqtt`: an address, or `off`.
+fn mqtt_listen(raw: &str) -> Result<MqttAt, String> {
+    if raw.eq_ignore_ascii_case("off") {
+        return Ok(MqttAt(None));
+    }
+    raw.parse()
+        .map(|a| MqttAt(Some(a)))
+        .map_err(|_| format!("{raw:?}: 应为 地址:端口 或 off / an ADDR:PORT or off"))
 }
 
 /// The province to replicate to: the URL from `--province` or the environment,
@@ -233,6 +254,17 @@ pub async fn main(args: Vec<String>) -> ExitCode {
             println!("  mqtt {id}: {password}");
         }
     }
+    if let Some(at) = running.mqtt_addr {
+        println!("  mqtt broker: {at}");
+    }
+    // A simulated hall has its terminals, switch and UPS talking MQTT too.
+    let _devices = match simulate.is_some() {
+        true => crate::devsim::run_demo(&running).await.unwrap_or_else(|e| {
+            tracing::error!(error = %e, "the simulated devices cannot start");
+            None
+        }),
+        false => None,
+    };
     if let Some(sim) = simulate {
         match crate::sim::run(&running, sim.speed, 7, sim.days).await {
             // The simulation runs on its own; a bounded one says when it is done.

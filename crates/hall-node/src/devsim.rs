@@ -499,3 +499,44 @@ async fn run(
         drop(client);
     }
 }
+
+/// The demo hall's MQTT devices (terminals, switch, UPS) simulated against
+/// `running`'s embedded broker with the credentials the demo seed kept;
+/// `None` when the node runs no broker or this is no demo database.
+pub async fn run_demo(running: &crate::Running) -> Result<Option<DevSim>, HallError> {
+    let Some(addr) = running.mqtt_addr else {
+        return Ok(None);
+    };
+    let passwords: std::collections::BTreeMap<String, String> =
+        crate::demo_mqtt_credentials(&running.store)
+            .await?
+            .into_iter()
+            .collect();
+    if passwords.is_empty() {
+        return Ok(None);
+    }
+    let hall = running.store.this_hall().await?;
+    let devices: Vec<SimDevice> = running
+        .store
+        .device_records()
+        .await?
+        .into_iter()
+        .filter(|r| r.revoked_at.is_none())
+        .filter_map(|r| {
+            let kind = match r.device.kind {
+                devices::DeviceKind::Terminal => SimKind::Terminal,
+                devices::DeviceKind::Switch => SimKind::Switch,
+                devices::DeviceKind::Ups => SimKind::Ups,
+                _ => return None,
+            };
+            Some(SimDevice {
+                password: passwords.get(r.device.id.as_str())?.clone(),
+                id: r.device.id,
+                kind,
+                depends_on: r.device.depends_on,
+            })
+        })
+        .collect();
+    let cfg = SimConfig::new(hall.code.as_str(), &addr.ip().to_string(), addr.port());
+    Ok(Some(DevSim::start(cfg, devices)))
+}

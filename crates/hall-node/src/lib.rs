@@ -50,6 +50,20 @@ pub struct Options {
     pub province: Option<uplink::Province>,
     /// How devices are watched and alarms raised (heartbeat, limits, floors).
     pub devices: alarms::AlarmOptions,
+    /// Where the MQTT devices connect (off unless asked for).
+    pub mqtt: Broker,
+}
+
+/// The MQTT broker of the hall's devices.
+#[derive(Debug, Clone, Default)]
+pub enum Broker {
+    /// No MQTT devices are heard.
+    #[default]
+    Off,
+    /// The broker embedded in this node, listening for devices at this address (the hall LAN).
+    Embedded { listen: SocketAddr },
+    /// An external broker (Mosquitto) that authenticates the devices itself; the node logs in as this.
+    External(mqtt::Endpoint),
 }
 
 #[derive(Clone)]
@@ -82,7 +96,11 @@ pub struct AppState {
 pub struct Running {
     pub addr: SocketAddr,
     pub store: Store,
+    /// Where MQTT devices connect, when the embedded broker runs.
+    pub mqtt_addr: Option<SocketAddr>,
     alarms: alarms::AlarmService,
+    /// The MQTT side, kept for as long as the node runs.
+    _mqtt: Option<MqttSide>,
     stop: Option<oneshot::Sender<()>>,
     server: tokio::task::JoinHandle<()>,
 }
@@ -176,6 +194,14 @@ async fn start_with(
     if opts.demo {
         seed_demo_devices(&store, &alarms).await?;
     }
+    // The queue serves even when the devices' broker cannot start (say, its port is taken).
+    let mqtt = match start_mqtt(&opts.mqtt, hall.code.as_str(), &alarms, &clock).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = %e, "the MQTT broker cannot start: MQTT devices are not heard");
+            None
+        }
+    };
     let listener = match bound {
         Some(listener) => listener
             .set_nonblocking(true)
@@ -248,10 +274,88 @@ async fn start_with(
     Ok(Running {
         addr,
         store,
+        mqtt_addr: mqtt.as_ref().and_then(|m| m.addr),
+        _mqtt: mqtt,
         alarms,
         stop: Some(stop),
         server,
     })
+}
+
+/// The broker (when embedded) and the bridge that hands devices' messages to the alarms.
+struct MqttSide {
+    addr: Option<SocketAddr>,
+    _embedded: Option<Arc<mqtt::Embedded>>,
+    _bridge: mqtt::Bridge,
+}
+
+/// Starts the embedded broker (devices authenticated by the alarm service's
+/// credential check, revoked ones cut at once) or reaches the external one,
+/// and the bridge.
+async fn start_mqtt(
+    broker: &Broker,
+    hall: &str,
+    alarms: &alarms::AlarmService,
+    clock: &Clock,
+) -> Result<Option<MqttSide>, HallError> {
+    let (embedded, endpoint) = match broker {
+        Broker::Off => return Ok(None),
+        Broker::External(endpoint) => (None, endpoint.clone()),
+        Broker::Embedded { listen } => {
+            let checker = alarms.clone();
+            let check: mqtt::CredentialCheck = Arc::new(move |client, user, password| {
+                let checker = checker.clone();
+                Box::pin(async move { checker.check_mqtt(&client, &user, &password) })
+            });
+            let cfg = mqtt::EmbeddedConfig {
+                hall: hall.to_owned(),
+                listen: *listen,
+                max_connections: devices::registry::MAX_DEVICES,
+            };
+            let embedded = Arc::new(mqtt::Embedded::start(cfg, check).await?);
+            let endpoint = embedded.bridge_endpoint();
+            // A revoked device is cut the moment its credential stops working.
+            let mut revoked = alarms.revoked.subscribe();
+            let weak = Arc::downgrade(&embedded);
+            tokio::spawn(async move {
+                loop {
+                    match revoked.recv().await {
+                        Ok(id) => match weak.upgrade() {
+                            Some(e) => {
+                                e.cut(&id);
+                            }
+                            None => return,
+                        },
+                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                        Err(_) => return,
+                    }
+                }
+            });
+            (Some(embedded), endpoint)
+        }
+    };
+    let addr = embedded.as_ref().map(|_| {
+        let ip = endpoint
+            .host
+            .parse()
+            .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST));
+        SocketAddr::new(ip, endpoint.port)
+    });
+    let known: mqtt::bridge::KnownDevice = {
+        let alarms = alarms.clone();
+        Arc::new(move |id: &devices::DeviceId| alarms.is_mqtt_device(id))
+    };
+    let bridge = mqtt::Bridge::start(
+        mqtt::BridgeConfig::new(hall, endpoint),
+        known,
+        alarms.heard_sender(),
+        clock.clone(),
+    );
+    Ok(Some(MqttSide {
+        addr,
+        _embedded: embedded,
+        _bridge: bridge,
+    }))
 }
 
 /// The setting under which the demo MQTT devices' passwords are kept (demo databases only).

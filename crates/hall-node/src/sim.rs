@@ -463,6 +463,7 @@ mod tests {
             queue: queue::QueueConfig::demo(),
             province: None,
             devices: Default::default(),
+            mqtt: Default::default(),
         })
         .await
         .unwrap();

@@ -63,6 +63,7 @@ async fn run(db_url: &str, label: &str) {
             token,
         }),
         devices: Default::default(),
+        mqtt: Default::default(),
     })
     .await
     .unwrap();

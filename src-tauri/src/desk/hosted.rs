@@ -54,6 +54,11 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
             (Ok(url), Ok(token)) => Some(hall_node::uplink::Province { url, token }),
             _ => None,
         },
+        devices: Default::default(),
+        // The demo's MQTT devices connect over loopback, on any free port.
+        mqtt: hall_node::Broker::Embedded {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+        },
     };
     let node = Arc::new(OnceLock::new());
     let started = node.clone();
@@ -75,6 +80,12 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
             {
                 error!(error = %e, "the demo simulation cannot start");
             }
+        }
+        match hall_node::devsim::run_demo(&running).await {
+            // The simulated terminals, switch and UPS run for the life of the app.
+            Ok(Some(sim)) => std::mem::forget(sim),
+            Ok(None) => {}
+            Err(e) => error!(error = %e, "the demo devices cannot start"),
         }
         let _ = started.set(running);
         Ok(())

@@ -90,6 +90,7 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
     ("POST", "/api/v1/devices", Seg::None, true),
     ("DELETE", "/api/v1/devices/{id}", Seg::Text, false),
     ("POST", "/api/v1/devices/{id}/revoke", Seg::Text, false),
+    ("GET", "/api/v1/devices/{id}/metrics", Seg::Text, false),
     ("POST", "/api/v1/devices/{id}/maintenance", Seg::Text, true),
     (
         "DELETE",

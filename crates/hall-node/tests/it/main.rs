@@ -27,6 +27,7 @@ fn opts(db: std::path::PathBuf) -> hall_node::Options {
         queue: queue::QueueConfig::demo(),
         province: None,
         devices: Default::default(),
+        mqtt: Default::default(),
     }
 }
 

@@ -293,6 +293,7 @@ async fn feed(db: &str, dir: &std::path::Path) {
             token: token.clone(),
         }),
         devices: Default::default(),
+        mqtt: Default::default(),
     })
     .await
     .unwrap();
@@ -494,6 +495,7 @@ async fn a_refused_hall_says_why_on_its_board() {
             token: "t".into(),
         }),
         devices: Default::default(),
+        mqtt: Default::default(),
     })
     .await
     .unwrap();

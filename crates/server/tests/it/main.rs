@@ -142,6 +142,7 @@ async fn catch_up(db: &str, dir: &std::path::Path) {
             token: token.clone(),
         }),
         devices: Default::default(),
+        mqtt: Default::default(),
     })
     .await
     .unwrap();

@@ -348,6 +348,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
             token: token.clone(),
         }),
         devices: Default::default(),
+        mqtt: Default::default(),
     })
     .await
     .unwrap();
