@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use sync_proto::*;
 
 mod bounds;
+mod devices;
 mod edges;
 mod faults;
 mod feed;
