@@ -54,6 +54,7 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
             (Ok(url), Ok(token)) => Some(hall_node::uplink::Province { url, token }),
             _ => None,
         },
+        devices: Default::default(),
     };
     let node = Arc::new(OnceLock::new());
     let started = node.clone();
