@@ -374,67 +374,52 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
     }
     let id = |s: &str| DeviceId::parse(s).map_err(|e| HallError::internal(e.to_string()));
     let at = |x, y| Spot { x, y };
-    let mut plan: Vec<(&str, Device)> = Vec::new();
-    let mut add = |name: &'static str, device: Device| plan.push((name, device));
-    add(
-        "",
-        Device {
-            id: id("ups-1")?,
-            kind: K::Ups,
-            name: "不间断电源".into(),
-            spot: at(970, 40),
-            counter: None,
-            depends_on: vec![],
-        },
-    );
-    add(
-        "",
-        Device {
-            id: id("sw-1")?,
-            kind: K::Switch,
-            name: "网络交换机".into(),
-            spot: at(930, 40),
-            counter: None,
-            depends_on: vec![id("ups-1")?],
-        },
-    );
+    let mut plan: Vec<Device> = Vec::new();
+    let mut add = |device: Device| plan.push(device);
+    add(Device {
+        id: id("ups-1")?,
+        kind: K::Ups,
+        name: "不间断电源".into(),
+        spot: at(970, 40),
+        counter: None,
+        depends_on: vec![],
+    });
+    add(Device {
+        id: id("sw-1")?,
+        kind: K::Switch,
+        name: "网络交换机".into(),
+        spot: at(930, 40),
+        counter: None,
+        depends_on: vec![id("ups-1")?],
+    });
     let on_switch = vec![id("sw-1")?];
-    add(
-        "kiosk",
-        Device {
-            id: id("kiosk-1")?,
-            kind: K::Kiosk,
-            name: "取号机 1".into(),
-            spot: at(120, 900),
-            counter: None,
-            depends_on: on_switch.clone(),
-        },
-    );
-    add(
-        "display",
-        Device {
-            id: id("display-1")?,
-            kind: K::Display,
-            name: "叫号屏 1".into(),
-            spot: at(500, 60),
-            counter: None,
-            depends_on: on_switch.clone(),
-        },
-    );
+    add(Device {
+        id: id("kiosk-1")?,
+        kind: K::Kiosk,
+        name: "取号机 1".into(),
+        spot: at(120, 900),
+        counter: None,
+        depends_on: on_switch.clone(),
+    });
+    add(Device {
+        id: id("display-1")?,
+        kind: K::Display,
+        name: "叫号屏 1".into(),
+        spot: at(500, 60),
+        counter: None,
+        depends_on: on_switch.clone(),
+    });
     let mut pads = Vec::new();
     for counter in 1..=6u16 {
         let x = 150 + 140 * (counter - 1);
-        add(
-            "",
-            Device {
-                id: id(&format!("pc-{counter}"))?,
-                kind: K::CounterPc,
-                name: format!("{counter} 号窗口电脑"),
-                spot: at(x, 260),
-                counter: Some(counter),
-                depends_on: on_switch.clone(),
-            },
-        );
+        add(Device {
+            id: id(&format!("pc-{counter}"))?,
+            kind: K::CounterPc,
+            name: format!("{counter} 号窗口电脑"),
+            spot: at(x, 260),
+            counter: Some(counter),
+            depends_on: on_switch.clone(),
+        });
         pads.push(Device {
             id: id(&format!("pad-{counter}"))?,
             kind: K::Pad,
@@ -444,43 +429,45 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
             depends_on: vec![id(&format!("pc-{counter}"))?],
         });
     }
-    for (n, pad) in pads.into_iter().enumerate() {
-        let name: &'static str = ["pad-1", "pad-2", "pad-3", "pad-4", "pad-5", "pad-6"][n];
-        add(name, pad);
+    for pad in pads {
+        add(pad);
     }
     for n in 1..=4u16 {
-        add(
-            "",
-            Device {
-                id: id(&format!("T0{n}"))?,
-                kind: K::Terminal,
-                name: format!("自助缴费终端 {n}"),
-                spot: at(60 + 90 * n, 700),
-                counter: None,
-                depends_on: on_switch.clone(),
-            },
-        );
+        add(Device {
+            id: id(&format!("T0{n}"))?,
+            kind: K::Terminal,
+            name: format!("自助缴费终端 {n}"),
+            spot: at(60 + 90 * n, 700),
+            counter: None,
+            depends_on: on_switch.clone(),
+        });
     }
     for (n, spot) in [(1, at(40, 40)), (2, at(960, 960))] {
-        add(
-            "",
-            Device {
-                id: id(&format!("cam-{n}"))?,
-                kind: K::Camera,
-                name: format!("摄像机 {n}"),
-                spot,
-                counter: None,
-                depends_on: on_switch.clone(),
-            },
-        );
+        add(Device {
+            id: id(&format!("cam-{n}"))?,
+            kind: K::Camera,
+            name: format!("摄像机 {n}"),
+            spot,
+            counter: None,
+            depends_on: on_switch.clone(),
+        });
     }
     let mut tokens = serde_json::Map::new();
     let mut passwords = serde_json::Map::new();
-    for (name, device) in plan {
+    for device in plan {
         let key = device.id.to_string();
+        // The pages the demo prints, by the names it always printed them under.
+        let page = match device.kind {
+            K::Kiosk => Some("kiosk".to_owned()),
+            K::Display => Some("display".to_owned()),
+            K::Pad => Some(key.clone()),
+            _ => None,
+        };
         match alarms.add(device).await {
-            Ok((_, store::devices::Issued::Token(token))) if !name.is_empty() => {
-                tokens.insert(name.into(), token.into());
+            Ok((_, store::devices::Issued::Token(token))) => {
+                if let Some(page) = page {
+                    tokens.insert(page, token.into());
+                }
             }
             Ok((_, store::devices::Issued::Password(password))) => {
                 passwords.insert(key, password.into());

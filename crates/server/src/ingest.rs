@@ -1,6 +1,7 @@
 //! What a hall's accepted changes become at the province: each kind read as its `sync_proto::changes` payload and stored, with the origin's new mark, in one transaction.
 
 use crate::db;
+use crate::db::devices::{AlarmRow, DeviceRow};
 use crate::db::sync::{NewMark, TicketRow, UpdateRow};
 use crate::{now_ms, owned, AppState};
 use sync_proto::owned::OwnedKind;
@@ -116,10 +117,49 @@ pub async fn store(
                 };
                 db::sync::put_update_status(&mut tx, &row).await?;
             }
+            Payload::Device(d) => {
+                // A device is stored by its id: a change keyed otherwise is not this device's.
+                if d.device.id != c.key {
+                    continue;
+                }
+                let row = DeviceRow {
+                    hall,
+                    id: &d.device.id,
+                    hlc: &hlc,
+                    kind: d.device.kind.as_str(),
+                    name: &d.device.name,
+                    added_at_ms: d.added_at,
+                    revoked_at_ms: d.revoked_at,
+                    removed_at_ms: d.removed.then_some(c.hlc.wall_ms),
+                    body: c.body.as_str(),
+                };
+                db::devices::put_device(&mut tx, &row).await?;
+            }
+            Payload::Alarm(a) => {
+                let Ok(id) = i64::try_from(a.id) else {
+                    continue;
+                };
+                if a.id.to_string() != c.key {
+                    continue;
+                }
+                let (source_kind, source) = a.key.source.columns();
+                let row = AlarmRow {
+                    hall,
+                    id,
+                    hlc: &hlc,
+                    source_kind,
+                    source,
+                    fault: &a.key.fault,
+                    severity: a.severity.as_str(),
+                    state: a.state.as_str(),
+                    raised_at_ms: a.raised_at,
+                    cleared_at_ms: a.cleared.as_ref().map(|c| c.at),
+                    body: c.body.as_str(),
+                };
+                db::devices::put_alarm(&mut tx, &row).await?;
+            }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
             Payload::CounterEvent(_) | Payload::Unknown(_) => {}
-            // Stored by the province once its device tables land; acknowledged meanwhile.
-            Payload::Device(_) | Payload::Alarm(_) => {}
         }
     }
     db::sync::touch_hall(&mut tx, hall, now).await?;

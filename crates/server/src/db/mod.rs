@@ -2,9 +2,11 @@
 //!
 //! Handlers and services call these functions and never write SQL
 //! themselves. `tokens` covers halls and maintainers, `sync` what halls
-//! upload, `owned` the records the province owns and feeds down, `releases`
-//! the releases and their artifacts.
+//! upload, `devices` their device registries and alarms, `owned` the
+//! records the province owns and feeds down, `releases` the releases and
+//! their artifacts.
 
+pub mod devices;
 pub mod halls;
 pub mod owned;
 pub mod releases;

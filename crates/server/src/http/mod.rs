@@ -2,10 +2,11 @@
 //!
 //! - `sync`: `/sync/v1/upload`, `/pull`, `/status` (hall token);
 //! - `updates`: `/sync/v1/updates/offer` and the artifacts (hall token);
-//! - `halls`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token).
+//! - `halls`, `devices`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token).
 
 mod auth;
 mod catalogue;
+mod devices;
 pub mod edge;
 mod halls;
 mod releases;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
     let routes = sync::router()
         .merge(updates::router())
         .merge(halls::router())
+        .merge(devices::router())
         .merge(staff::router())
         .merge(catalogue::router())
         .merge(releases::router());

@@ -42,6 +42,18 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
     ("POST", "/sync/v1/pull", Who::Hall, Takes::Protocol),
     ("GET", "/admin/v1/halls", Who::Maintainer, Takes::Nothing),
     (
+        "GET",
+        "/admin/v1/halls/{code}/devices",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
+        "GET",
+        "/admin/v1/halls/{code}/alarms",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
         "PUT",
         "/admin/v1/halls/{code}/setup",
         Who::Maintainer,
