@@ -115,6 +115,43 @@ pub async fn update_install(app: tauri::AppHandle) -> Result<Response<UpdateInst
     crate::updates::install(&app).await
 }
 
+#[tauri::command]
+pub async fn devices(desk: State<'_, Desk>) -> Result<Response<Devices>, ApiError> {
+    desk.devices().await
+}
+
+#[tauri::command]
+pub async fn alarms(
+    desk: State<'_, Desk>,
+    req: Request<Alarms>,
+) -> Result<Response<Alarms>, ApiError> {
+    desk.alarms(req).await
+}
+
+#[tauri::command]
+pub async fn alarm_act(
+    desk: State<'_, Desk>,
+    req: Request<AlarmAct>,
+) -> Result<Response<AlarmAct>, ApiError> {
+    desk.alarm_act(req).await
+}
+
+#[tauri::command]
+pub async fn device_maintenance(
+    desk: State<'_, Desk>,
+    req: Request<DeviceMaintenance>,
+) -> Result<Response<DeviceMaintenance>, ApiError> {
+    desk.device_maintenance(req).await
+}
+
+#[tauri::command]
+pub async fn device_metrics(
+    desk: State<'_, Desk>,
+    req: Request<DeviceMetrics>,
+) -> Result<Response<DeviceMetrics>, ApiError> {
+    desk.device_metrics(req).await
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -185,41 +222,4 @@ mod tests {
         registered.sort_unstable();
         assert_eq!(registered, names());
     }
-}
-
-#[tauri::command]
-pub async fn devices(desk: State<'_, Desk>) -> Result<Response<Devices>, ApiError> {
-    desk.devices().await
-}
-
-#[tauri::command]
-pub async fn alarms(
-    desk: State<'_, Desk>,
-    req: Request<Alarms>,
-) -> Result<Response<Alarms>, ApiError> {
-    desk.alarms(req).await
-}
-
-#[tauri::command]
-pub async fn alarm_act(
-    desk: State<'_, Desk>,
-    req: Request<AlarmAct>,
-) -> Result<Response<AlarmAct>, ApiError> {
-    desk.alarm_act(req).await
-}
-
-#[tauri::command]
-pub async fn device_maintenance(
-    desk: State<'_, Desk>,
-    req: Request<DeviceMaintenance>,
-) -> Result<Response<DeviceMaintenance>, ApiError> {
-    desk.device_maintenance(req).await
-}
-
-#[tauri::command]
-pub async fn device_metrics(
-    desk: State<'_, Desk>,
-    req: Request<DeviceMetrics>,
-) -> Result<Response<DeviceMetrics>, ApiError> {
-    desk.device_metrics(req).await
 }
