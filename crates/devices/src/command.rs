@@ -134,6 +134,17 @@ pub enum CommandState {
 }
 
 impl CommandState {
+    /// When it came to this state (a waiting command: when it was held back, which is its request).
+    pub fn at(&self) -> Option<Millis> {
+        match self {
+            CommandState::Waiting { .. } => None,
+            CommandState::Sent { at }
+            | CommandState::Confirmed { at }
+            | CommandState::Refused { at, .. }
+            | CommandState::Expired { at, .. } => Some(*at),
+        }
+    }
+
     pub fn is_final(&self) -> bool {
         matches!(
             self,

@@ -186,6 +186,8 @@ impl Metrics {
 pub enum Message {
     Report(Report),
     Status(Status),
+    /// Its answer to a command (on its `reply` topic).
+    Reply(crate::command::Reply),
 }
 
 /// One message of one device, stamped with the hall node's clock when it arrived.

@@ -113,8 +113,12 @@ const Device = (() => {
    * runs `load()` (the page's GETs; may throw), then keeps the events WebSocket open, passing
    * each event to `onEvent(event)`; every (re)connect runs `load()` again so nothing missed is
    * lost. Returns `reload`, which pages call to refetch on demand.
+   *
+   * Control commands from the hall node (`order` events) are carried out here and answered
+   * on POST /api/v1/commands/{id}/reply: `reload` reloads the page; `show_message` goes to
+   * `onMessage(text, seconds)` where the page has one; anything else is refused with a reason.
    */
-  function start({ load, onEvent }) {
+  function start({ load, onEvent, onMessage }) {
     if (!token) {
       showNoToken();
       return false;
@@ -149,7 +153,8 @@ const Device = (() => {
       ws.onmessage = (msg) => {
         let event;
         try { event = JSON.parse(msg.data); } catch { return; }
-        if (event && event.type) onEvent(event);
+        if (event && event.type === 'order') obey(event.order, onMessage);
+        else if (event && event.type) onEvent(event);
       };
       ws.onclose = () => {
         // Brief drops (a node restart) stay quiet; a longer outage shows the notice.
@@ -161,6 +166,27 @@ const Device = (() => {
     reload();
     connect();
     return reload;
+  }
+
+  const reply = (id, outcome) => api('POST', `/api/v1/commands/${id}/reply`, outcome);
+
+  /** Carries out one control command and answers it (an answer that cannot be sent lets the command expire at the node). */
+  async function obey(order, onMessage) {
+    if (!order || typeof order.id !== 'number' || !order.action) return;
+    const action = order.action;
+    try {
+      if (action.kind === 'reload') {
+        await reply(order.id, { outcome: 'done' });
+        location.reload();
+      } else if (action.kind === 'show_message' && onMessage) {
+        onMessage(String(action.text), Number(action.seconds) || 10);
+        await reply(order.id, { outcome: 'done' });
+      } else {
+        await reply(order.id, { outcome: 'refused', reason: '本页面不支持这个命令' });
+      }
+    } catch (e) {
+      console.warn('command', order.id, e.message);
+    }
   }
 
   return { token, params, $, el, screen, hhmm, dateText, clock, showError, clearError, api, start };

@@ -153,7 +153,7 @@ async fn main() {
                     latencies.push(at.elapsed());
                 }
             }
-            Message::Status(_) => statuses += 1,
+            Message::Status(_) | Message::Reply(_) => statuses += 1,
         }
     }
     let wall = t0.elapsed();

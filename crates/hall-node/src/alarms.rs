@@ -9,6 +9,14 @@
 //! the store refused stays pending and is written (and told) on the next
 //! turn, so nothing acknowledged is lost and nothing is doubled.
 //!
+//! Control commands (`devices::Commands`) live here too, since whether one
+//! may go out depends on what the service knows: the device's presence and
+//! what it is busy with (a terminal's payment from its reports, a pad's
+//! customer rating from the queue). Each change of a command is journaled
+//! with its replication row before its order goes out or anyone is told;
+//! orders leave on [`AlarmService::orders`] (the MQTT side publishes those
+//! of MQTT devices, a page's live connection carries those of its device).
+//!
 //! Presence: an MQTT device is watched from the start (silent past three
 //! heartbeats means offline; its last will, at once). A web device is
 //! watched once its page connects in this run; when its last WebSocket
@@ -18,8 +26,9 @@
 use crate::clock::Clock;
 use crate::driver::Driver;
 use crate::error::HallError;
+use devices::command::{Action, Command, Commands, Now, Order, Reply as CommandReply, Step};
 use devices::presence::Change;
-use devices::telemetry::{Heard, Message, Status};
+use devices::telemetry::{Busy, Heard, Message, Status};
 use devices::{
     Alarm, AlarmChange, AlarmConfig, AlarmKey, Alarms, Device, DeviceId, Fault, Link, Metrics,
     Presence, Registry, Source, Thresholds,
@@ -88,7 +97,12 @@ enum Job {
     EndMaintenance(DeviceId, Reply<DeviceView>),
     Connected(DeviceId),
     Disconnected(DeviceId),
+    Command(DeviceId, Action, String, i64, Reply<Command>),
+    PageReply(DeviceId, CommandReply, Reply<Command>),
 }
+
+/// How long after a service a pad counts as busy with its customer's rating.
+const RATING_WINDOW_MS: i64 = 120_000;
 
 /// The handle routes, the event streams and the MQTT side hold.
 #[derive(Clone)]
@@ -101,6 +115,10 @@ pub struct AlarmService {
     pub revoked: broadcast::Sender<DeviceId>,
     /// The MQTT devices' password hashes, for the broker's check.
     secrets: Arc<RwLock<HashMap<DeviceId, String>>>,
+    /// Orders for devices, once their command is journaled as sent.
+    pub orders: broadcast::Sender<Arc<(DeviceId, Order)>>,
+    /// Commands as they change, once journaled (for the supervisors' views).
+    pub commands: broadcast::Sender<Arc<Command>>,
 }
 
 impl AlarmService {
@@ -138,12 +156,19 @@ impl AlarmService {
         let (heard, heard_rx) = mpsc::channel(HEARD_QUEUE);
         let (events, _) = broadcast::channel(1024);
         let (revoked, _) = broadcast::channel(64);
+        let (orders, _) = broadcast::channel(256);
+        let (command_events, _) = broadcast::channel(256);
+        let (live_commands, last_command) = store.commands_to_restore().await?;
+        let mut commands = Commands::new(last_command + 1);
+        commands.restore(live_commands);
         let service = Self {
             jobs,
             heard,
             events: events.clone(),
             revoked: revoked.clone(),
             secrets: secrets.clone(),
+            orders: orders.clone(),
+            commands: command_events.clone(),
         };
         let open = alarms.open().count();
         tracing::info!(
@@ -172,6 +197,11 @@ impl AlarmService {
             events,
             secrets,
             ticks: 0,
+            commands,
+            busy: HashMap::new(),
+            orders,
+            command_events,
+            pending_commands: Vec::new(),
         };
         tokio::spawn(inner.run(jobs_rx, heard_rx));
         Ok(service)
@@ -272,6 +302,26 @@ impl AlarmService {
         self.ask(|r| Job::EndMaintenance(id, r)).await
     }
 
+    /// A supervisor (`by`) asks `id` to do `action` within `ttl_ms`; answers the command as journaled.
+    pub async fn command(
+        &self,
+        id: DeviceId,
+        action: Action,
+        by: String,
+        ttl_ms: i64,
+    ) -> Result<Command, HallError> {
+        self.ask(|r| Job::Command(id, action, by, ttl_ms, r)).await
+    }
+
+    /// A device's page answers a command sent to it.
+    pub async fn page_reply(
+        &self,
+        id: DeviceId,
+        reply: CommandReply,
+    ) -> Result<Command, HallError> {
+        self.ask(|r| Job::PageReply(id, reply, r)).await
+    }
+
     /// A device's page opened a live connection.
     pub fn connected(&self, id: DeviceId) {
         self.tell(Job::Connected(id));
@@ -312,6 +362,13 @@ struct Inner {
     events: broadcast::Sender<Arc<Vec<AlarmChange>>>,
     secrets: Arc<RwLock<HashMap<DeviceId, String>>>,
     ticks: u32,
+    commands: Commands,
+    /// What each device last said it was busy with (from its reports).
+    busy: HashMap<DeviceId, Busy>,
+    orders: broadcast::Sender<Arc<(DeviceId, Order)>>,
+    command_events: broadcast::Sender<Arc<Command>>,
+    /// Command changes the store refused, written before anything newer (their orders were held).
+    pending_commands: Vec<Command>,
 }
 
 impl Inner {
@@ -322,8 +379,11 @@ impl Inner {
             tokio::select! {
                 got = heard.recv() => match got {
                     Some(h) => {
+                        let device = h.device.clone();
                         let changes = self.on_heard(h);
                         self.commit(changes).await;
+                        let step = self.command_step(&device).await;
+                        self.commit_commands(step).await;
                     }
                     None => return,
                 },
@@ -334,6 +394,8 @@ impl Inner {
                 _ = tick.tick() => {
                     let changes = self.on_tick().await;
                     self.commit(changes).await;
+                    let step = self.commands_tick().await;
+                    self.commit_commands(step).await;
                 }
             }
         }
@@ -408,6 +470,10 @@ impl Inner {
         let mut out = Vec::new();
         match h.message {
             Message::Report(report) => {
+                match report.busy {
+                    Some(b) => self.busy.insert(h.device.clone(), b),
+                    None => self.busy.remove(&h.device),
+                };
                 let back = self.presence.heard(&h.device, h.at);
                 out.extend(self.presence_changes(back.into_iter().collect(), h.at));
                 for (fault, active) in report.metrics.faults(&self.opts.thresholds) {
@@ -430,6 +496,15 @@ impl Inner {
             Message::Status(Status::Offline) => {
                 let gone = self.presence.dropped(&h.device);
                 out.extend(self.presence_changes(gone.into_iter().collect(), h.at));
+            }
+            Message::Reply(reply) => {
+                let id = reply.id;
+                match self.commands.reply(&h.device, reply, h.at) {
+                    Some(c) => self.pending_commands.push(c),
+                    None => {
+                        tracing::info!(device = %h.device, command = id, "a reply to no command of this device under way is ignored");
+                    }
+                }
             }
         }
         out
@@ -615,6 +690,28 @@ impl Inner {
                 let r = self.end_maintenance(id, now).await;
                 let _ = reply.send(r);
             }
+            Job::Command(id, action, by, ttl_ms, reply) => {
+                let r = self.request_command(id, action, by, ttl_ms, now).await;
+                let _ = reply.send(r);
+            }
+            Job::PageReply(id, answer, reply) => {
+                let command = answer.id;
+                let r = match self.commands.reply(&id, answer, now) {
+                    Some(c) => {
+                        let step = Step {
+                            changed: vec![c.clone()],
+                            send: Vec::new(),
+                        };
+                        if self.commit_commands(step).await {
+                            Ok(c)
+                        } else {
+                            Err(HallError::Unavailable)
+                        }
+                    }
+                    None => Err(devices::command::CommandError::Unknown(command).into()),
+                };
+                let _ = reply.send(r);
+            }
             Job::Connected(id) => {
                 let web = self
                     .records
@@ -631,6 +728,8 @@ impl Inner {
                 let back = self.presence.connected(&id);
                 let changes = self.presence_changes(back.into_iter().collect(), now);
                 self.commit(changes).await;
+                let step = self.command_step(&id).await;
+                self.commit_commands(step).await;
             }
             Job::Disconnected(id) => {
                 let Some(n) = self.sockets.get_mut(&id) else {
@@ -645,6 +744,133 @@ impl Inner {
                     self.presence.forget(&id);
                     self.presence.track(id, timeout, now);
                 }
+            }
+        }
+    }
+
+    /// What holds a command to `id` back right now: its presence, and what it is busy with.
+    async fn device_now(&self, id: &DeviceId, now: i64) -> Now {
+        let online = self.presence.is_online(id);
+        let Some(r) = self.records.get(id) else {
+            return Now {
+                online: false,
+                busy: None,
+            };
+        };
+        let busy = match r.device.kind {
+            devices::DeviceKind::Pad => {
+                let rating = match r.device.counter.and_then(|c| queue::CounterNo::new(c).ok()) {
+                    Some(counter) => {
+                        let state = self.driver.state.read().await;
+                        let names = crate::views::Names::default();
+                        crate::views::pending(&state.queue, counter, &names)
+                            .is_some_and(|p| now - p.finished_at < RATING_WINDOW_MS)
+                    }
+                    None => false,
+                };
+                rating.then_some(Busy::Rating)
+            }
+            _ => self.busy.get(id).copied(),
+        };
+        Now { online, busy }
+    }
+
+    async fn request_command(
+        &mut self,
+        id: DeviceId,
+        action: Action,
+        by: String,
+        ttl_ms: i64,
+        now: i64,
+    ) -> Result<Command, HallError> {
+        let Some(r) = self.records.get(&id) else {
+            return Err(devices::RegistryError::Unknown(id).into());
+        };
+        if r.revoked_at.is_some() {
+            return Err(HallError::Input(
+                axum::http::StatusCode::CONFLICT,
+                ipc::ErrorCode::DeviceRevoked,
+            ));
+        }
+        let device = r.device.clone();
+        let fed = self.registry.dependants(&id);
+        let state = self.device_now(&id, now).await;
+        let step = self
+            .commands
+            .request(&device, &fed, action, &by, ttl_ms, state, now)?;
+        let command = step.changed.last().cloned();
+        if !self.commit_commands(step).await {
+            return Err(HallError::Unavailable);
+        }
+        tracing::info!(device = %id, by = %by, command = ?command.as_ref().map(|c| c.id), "a command was requested");
+        command.ok_or_else(|| HallError::internal("a command requested without a change"))
+    }
+
+    /// A device's state may have changed: its waiting commands go out if nothing holds them now.
+    async fn command_step(&mut self, id: &DeviceId) -> Step {
+        if !self.commands.live().any(|c| &c.device == id) {
+            return Step::default();
+        }
+        let now = self.clock.now();
+        let state = self.device_now(id, now).await;
+        self.commands.device_now(id, state, now)
+    }
+
+    /// Commands whose time ran out, and waiting ones whose device is free now (a pad's rating ends with time).
+    async fn commands_tick(&mut self) -> Step {
+        let now = self.clock.now();
+        let mut step = Step {
+            changed: self.commands.tick(now),
+            send: Vec::new(),
+        };
+        let waiting: Vec<DeviceId> = self
+            .commands
+            .live()
+            .filter(|c| matches!(c.state, devices::command::CommandState::Waiting { .. }))
+            .map(|c| c.device.clone())
+            .collect();
+        for id in waiting {
+            let more = self.command_step(&id).await;
+            step.changed.extend(more.changed);
+            step.send.extend(more.send);
+        }
+        step
+    }
+
+    /// Journals a step's commands (after any still pending), then sends its orders and tells the change.
+    async fn commit_commands(&mut self, step: Step) -> bool {
+        self.pending_commands.extend(step.changed);
+        if self.pending_commands.is_empty() {
+            return true;
+        }
+        let rows: Vec<OutboxRow> = self
+            .pending_commands
+            .iter()
+            .filter_map(|c| {
+                let hlc = self.driver.stamp(self.clock.now());
+                row(hlc, ChangeKind::DeviceCommand, c.id.to_string(), c)
+            })
+            .collect();
+        match self
+            .store
+            .journal_commands(&self.pending_commands, &rows)
+            .await
+        {
+            Ok(()) => {
+                self.wake.notify_one();
+                for c in std::mem::take(&mut self.pending_commands) {
+                    tracing::info!(command = c.id, device = %c.device, state = ?c.state, "command");
+                    let _ = self.command_events.send(Arc::new(c));
+                }
+                for order in step.send {
+                    let _ = self.orders.send(Arc::new(order));
+                }
+                true
+            }
+            Err(e) => {
+                // The orders are not sent: their commands stay as journaled and expire visibly.
+                tracing::error!(error = %e, pending = self.pending_commands.len(), "command changes could not be journaled; retrying");
+                false
             }
         }
     }

@@ -13,11 +13,18 @@
 //!   left open, nothing sent, so the broker times them out as a real cut
 //!   cable would);
 //! - power cut: the UPS runs on battery with its minutes falling, and when
-//!   they run out it and everything behind it fall silent.
+//!   they run out it and everything behind it fall silent;
+//! - deaf: the device stays connected but never answers a command.
+//!
+//! Commands on `cmd` are carried out and answered on `reply` as a real
+//! device would: a terminal goes out of service (or back) and says so in its
+//! reports; a UPS power-cycles a device it feeds (that device drops off for a
+//! few seconds); an action the device does not take is refused with a reason.
 //!
 //! A thousand devices run in one process for the benchmark.
 
 use crate::error::HallError;
+use devices::command::{Action, Order, Outcome, Reply};
 use devices::telemetry::{topic, Busy, Leaf, Metrics, Reader, Report, Status};
 use devices::DeviceId;
 use rumqttc::{AsyncClient, Event, LastWill, MqttOptions, Packet, QoS};
@@ -58,6 +65,8 @@ pub enum SimFault {
     SwitchDown,
     /// Mains lost at a UPS: on battery, then silence behind it.
     PowerCut,
+    /// The device stays connected but never answers a command.
+    Deaf,
     /// Takes every fault of this device off (paper refilled, jam cleared,
     /// back online, switch up, mains back).
     Restore,
@@ -104,6 +113,8 @@ struct Ctl {
     offline: bool,
     /// A UPS without mains.
     mains_lost: bool,
+    /// Commands are received and never answered.
+    deaf: bool,
     /// Who silences this device (a switch down, a UPS out of battery).
     silenced_by: BTreeSet<DeviceId>,
 }
@@ -205,12 +216,14 @@ impl DevSim {
             (SimFault::Offline, _) => s.set(id, |c| c.offline = true),
             (SimFault::SwitchDown, SimKind::Switch) => s.silence(id, true),
             (SimFault::PowerCut, SimKind::Ups) => s.set(id, |c| c.mains_lost = true),
+            (SimFault::Deaf, _) => s.set(id, |c| c.deaf = true),
             (SimFault::Restore, _) => {
                 s.set(id, |c| {
                     c.paper_out = false;
                     c.jam = false;
                     c.offline = false;
                     c.mains_lost = false;
+                    c.deaf = false;
                 });
                 if kind != SimKind::Terminal {
                     s.silence(id, false);
@@ -260,6 +273,8 @@ struct State {
     battery: f32,
     /// Paper was out at the last beat (a refill follows when that fault is taken off).
     was_out: bool,
+    /// A terminal taken out of service by a command.
+    out_of_service: bool,
 }
 
 const BATTERY_FULL_MIN: f32 = 30.0;
@@ -277,6 +292,7 @@ impl State {
             temperature: 27.0 + 4.0 * rng.unit(),
             battery: BATTERY_FULL_MIN,
             was_out: false,
+            out_of_service: false,
         }
     }
 
@@ -287,8 +303,9 @@ impl State {
         let mut busy = None;
         match kind {
             SimKind::Terminal => {
-                // About one customer every few heartbeats; most want a receipt.
-                if rng.unit() < 0.3 {
+                // About one customer every few heartbeats (none while out of
+                // service); most want a receipt.
+                if !self.out_of_service && rng.unit() < 0.3 {
                     busy = Some(Busy::Payment);
                     if !ctl.jam {
                         self.paper = (self.paper - PAPER_PER_RECEIPT).max(0.0);
@@ -311,7 +328,7 @@ impl State {
                 m.cash_box_pct = Some(self.cash.round() as u8);
                 m.temperature_c = Some((self.temperature * 10.0).round() / 10.0);
                 m.link_up = Some(true);
-                m.out_of_service = Some(false);
+                m.out_of_service = Some(self.out_of_service);
             }
             SimKind::Switch => {
                 m.link_up = Some(true);
@@ -359,6 +376,7 @@ fn poller(
     device: DeviceId,
     mut events: rumqttc::EventLoop,
     up: mpsc::Sender<Up>,
+    orders: mpsc::Sender<Order>,
     mut end: oneshot::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
@@ -376,7 +394,12 @@ fn poller(
                         let _ = up.send(Up::Connected).await;
                     }
                     Ok(Event::Incoming(Packet::Publish(p))) => {
-                        tracing::debug!(%device, bytes = p.payload.len(), "devsim: command received");
+                        match serde_json::from_slice::<Order>(&p.payload) {
+                            Ok(order) => {
+                                let _ = orders.try_send(order);
+                            }
+                            Err(e) => tracing::warn!(%device, error = %e, "devsim: an unreadable command"),
+                        }
                     }
                     Ok(_) => {}
                     Err(e) => {
@@ -420,8 +443,9 @@ async fn run(
             ));
         let (client, events) = AsyncClient::new(o, 16);
         let (up_tx, mut up_rx) = mpsc::channel(4);
+        let (order_tx, mut order_rx) = mpsc::channel(16);
         let (end_tx, end_rx) = oneshot::channel();
-        let polling = poller(d.id.clone(), events, up_tx, end_rx);
+        let polling = poller(d.id.clone(), events, up_tx, order_tx, end_rx);
         let start = if first { phase } else { Duration::ZERO };
         first = false;
         let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + start, cfg.heartbeat);
@@ -440,6 +464,15 @@ async fn run(
                     }
                     Some(Up::Lost) | None => break End::Lost,
                 },
+                Some(order) = order_rx.recv() => {
+                    if ctl.borrow().deaf {
+                        continue;
+                    }
+                    let outcome = carry_out(&d, &order, &mut state, &shared);
+                    let reply = Reply { id: order.id, outcome };
+                    let body = serde_json::to_vec(&reply).expect("reply");
+                    let _ = client.try_publish(topic(&cfg.hall, &d.id, Leaf::Reply), QoS::AtLeastOnce, false, body);
+                }
                 _ = beat.tick() => {
                     let now = ctl.borrow().clone();
                     if d.kind == SimKind::Ups && now.mains_lost && state.battery <= 0.0 {
@@ -500,24 +533,49 @@ async fn run(
     }
 }
 
-/// The demo hall's MQTT devices (terminals, switch, UPS) simulated against
-/// `running`'s embedded broker with the credentials the demo seed kept;
-/// `None` when the node runs no broker or this is no demo database.
-pub async fn run_demo(running: &crate::Running) -> Result<Option<DevSim>, HallError> {
-    let Some(addr) = running.mqtt_addr else {
-        return Ok(None);
-    };
-    let passwords: std::collections::BTreeMap<String, String> =
-        crate::demo_mqtt_credentials(&running.store)
-            .await?
-            .into_iter()
-            .collect();
-    if passwords.is_empty() {
-        return Ok(None);
+/// How long a power-cycled device stays without power.
+const POWER_CYCLE_OFF: Duration = Duration::from_secs(3);
+
+/// Carries out a command as the device would, and says how it went.
+fn carry_out(d: &SimDevice, order: &Order, state: &mut State, shared: &Arc<Shared>) -> Outcome {
+    match (&order.action, d.kind) {
+        (Action::OutOfService { out }, SimKind::Terminal) => {
+            state.out_of_service = *out;
+            Outcome::Done
+        }
+        (Action::PowerCycle { target }, SimKind::Ups) => {
+            if !shared.behind.get(&d.id).is_some_and(|b| b.contains(target)) {
+                return Outcome::Refused {
+                    reason: format!("{target} 不由本电源供电"),
+                };
+            }
+            // Power off, and back on a moment later.
+            shared.set(target, |c| c.offline = true);
+            let shared = shared.clone();
+            let target = target.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(POWER_CYCLE_OFF).await;
+                shared.set(&target, |c| c.offline = false);
+            });
+            Outcome::Done
+        }
+        (action, _) => Outcome::Refused {
+            reason: format!("本设备不支持“{}”", action.label_zh()),
+        },
     }
-    let hall = running.store.this_hall().await?;
-    let devices: Vec<SimDevice> = running
-        .store
+}
+
+/// The demo hall's MQTT devices (terminals, switch, UPS) with the
+/// credentials the demo seed kept; empty when this is no demo database.
+pub async fn demo_fleet(store: &store::Store) -> Result<Vec<SimDevice>, HallError> {
+    let passwords: std::collections::BTreeMap<String, String> = crate::demo_mqtt_credentials(store)
+        .await?
+        .into_iter()
+        .collect();
+    if passwords.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(store
         .device_records()
         .await?
         .into_iter()
@@ -536,7 +594,30 @@ pub async fn run_demo(running: &crate::Running) -> Result<Option<DevSim>, HallEr
                 depends_on: r.device.depends_on,
             })
         })
-        .collect();
-    let cfg = SimConfig::new(hall.code.as_str(), &addr.ip().to_string(), addr.port());
-    Ok(Some(DevSim::start(cfg, devices)))
+        .collect())
+}
+
+/// The demo hall's MQTT devices simulated against `running`'s embedded
+/// broker, beating every `heartbeat`; `None` when the node runs no broker or
+/// this is no demo database.
+pub async fn run_demo_beating(
+    running: &crate::Running,
+    heartbeat: Duration,
+) -> Result<Option<DevSim>, HallError> {
+    let Some(addr) = running.mqtt_addr else {
+        return Ok(None);
+    };
+    let fleet = demo_fleet(&running.store).await?;
+    if fleet.is_empty() {
+        return Ok(None);
+    }
+    let hall = running.store.this_hall().await?;
+    let mut cfg = SimConfig::new(hall.code.as_str(), &addr.ip().to_string(), addr.port());
+    cfg.heartbeat = heartbeat;
+    Ok(Some(DevSim::start(cfg, fleet)))
+}
+
+/// [`run_demo_beating`] at a real device's pace (a report every 10 s).
+pub async fn run_demo(running: &crate::Running) -> Result<Option<DevSim>, HallError> {
+    run_demo_beating(running, SimConfig::new("", "", 0).heartbeat).await
 }

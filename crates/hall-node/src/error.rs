@@ -145,3 +145,17 @@ impl From<devices::AlarmError> for HallError {
         }
     }
 }
+
+impl From<devices::command::CommandError> for HallError {
+    fn from(e: devices::command::CommandError) -> Self {
+        use devices::command::CommandError as E;
+        use ErrorCode as C;
+        let unprocessable = |c| Self::Input(StatusCode::UNPROCESSABLE_ENTITY, c);
+        match e {
+            E::NotFor(_) => unprocessable(C::CommandNotForDevice),
+            E::BadMessage | E::BadTtl | E::NotFed(_) => unprocessable(C::CommandInvalid),
+            E::Busy(_) => Self::Input(StatusCode::CONFLICT, C::CommandUnderWay),
+            E::Unknown(_) => Self::Input(StatusCode::NOT_FOUND, C::UnknownCommand),
+        }
+    }
+}

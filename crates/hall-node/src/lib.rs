@@ -286,7 +286,7 @@ async fn start_with(
 struct MqttSide {
     addr: Option<SocketAddr>,
     _embedded: Option<Arc<mqtt::Embedded>>,
-    _bridge: mqtt::Bridge,
+    _bridge: Arc<mqtt::Bridge>,
 }
 
 /// Starts the embedded broker (devices authenticated by the alarm service's
@@ -345,12 +345,42 @@ async fn start_mqtt(
         let alarms = alarms.clone();
         Arc::new(move |id: &devices::DeviceId| alarms.is_mqtt_device(id))
     };
-    let bridge = mqtt::Bridge::start(
+    let bridge = Arc::new(mqtt::Bridge::start(
         mqtt::BridgeConfig::new(hall, endpoint),
         known,
         alarms.heard_sender(),
         clock.clone(),
-    );
+    ));
+    // Orders for MQTT devices go out on their `cmd` topic; one the broker
+    // cannot take now expires visibly at the alarm service.
+    let mut orders = alarms.orders.subscribe();
+    let weak = Arc::downgrade(&bridge);
+    let service = alarms.clone();
+    tokio::spawn(async move {
+        loop {
+            match orders.recv().await {
+                Ok(order) => {
+                    let (device, order) = &*order;
+                    if !service.is_mqtt_device(device) {
+                        continue;
+                    }
+                    let Some(bridge) = weak.upgrade() else { return };
+                    let sent = serde_json::to_vec(order)
+                        .map_err(|e| e.to_string())
+                        .and_then(|payload| {
+                            bridge.command(device, payload).map_err(|e| e.to_string())
+                        });
+                    if let Err(e) = sent {
+                        tracing::warn!(device = %device, command = order.id, error = %e, "a command could not be published");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "orders were missed; their commands will expire");
+                }
+                Err(_) => return,
+            }
+        }
+    });
     Ok(Some(MqttSide {
         addr,
         _embedded: embedded,

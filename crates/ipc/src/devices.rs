@@ -144,3 +144,30 @@ pub struct MetricSample {
     pub at: i64,
     pub metrics: Metrics,
 }
+
+pub use devices::command::{
+    Action, Command, CommandState, Hold, Order, Outcome, Reply, MAX_MESSAGE, MAX_MESSAGE_SECONDS,
+};
+pub use devices::telemetry::Busy;
+
+/// `POST /api/v1/devices/{id}/commands`: a control command for one device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommandRequest {
+    pub action: Action,
+    /// How long it may wait and run before it counts as failed (5–1800 s; 60 by default).
+    #[serde(default)]
+    pub ttl_seconds: Option<u32>,
+}
+
+/// A command's time to live when the request names none, in seconds.
+pub const DEFAULT_COMMAND_TTL_SECONDS: u32 = 60;
+/// The most commands one `GET /api/v1/devices/{id}/commands` answers.
+pub const MAX_COMMANDS_PAGE: u32 = 200;
+
+/// A supervisor's command from the desktop (the `device_command` command).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceCommandAct {
+    pub device: String,
+    pub request: CommandRequest,
+}

@@ -95,6 +95,14 @@ pub enum ErrorCode {
     NotInMaintenance,
     /// The hall has as many devices as it may.
     RegistryFull,
+    /// This kind of device does not take this command.
+    CommandNotForDevice,
+    /// A command's message, display time, time to live or target does not fit.
+    CommandInvalid,
+    /// A command to this device is still under way.
+    CommandUnderWay,
+    /// No command of that id under way for this device.
+    UnknownCommand,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -301,6 +309,22 @@ impl ErrorCode {
             ),
             NotInMaintenance => pick(zh, "该设备当前不在维护中。", "The device is not in maintenance."),
             RegistryFull => pick(zh, "设备数量已达上限。", "The hall has as many devices as it may register."),
+            CommandNotForDevice => pick(
+                zh,
+                "这类设备不支持这个命令。",
+                "This kind of device does not take this command.",
+            ),
+            CommandInvalid => pick(
+                zh,
+                "命令内容不正确：通知 1–60 个字、显示 1–3600 秒，有效期 5 秒到 30 分钟，断电重启只能针对这台电源供电的设备。",
+                "The command does not fit: a message of 1–60 characters shown 1–3600 s, a time to live of 5 s to 30 min, a power cycle only of a device this UPS feeds.",
+            ),
+            CommandUnderWay => pick(
+                zh,
+                "该设备还有命令在执行，请等它确认或超时后再发。",
+                "A command to this device is still under way; wait until it is confirmed or times out.",
+            ),
+            UnknownCommand => pick(zh, "没有这条待执行的命令。", "There is no such command under way."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -416,6 +440,10 @@ mod tests {
             MaintenanceInvalid,
             NotInMaintenance,
             RegistryFull,
+            CommandNotForDevice,
+            CommandInvalid,
+            CommandUnderWay,
+            UnknownCommand,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

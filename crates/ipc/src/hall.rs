@@ -159,6 +159,14 @@ pub enum WireEvent {
     Alarm {
         change: devices::AlarmChange,
     },
+    /// A control command to this device's page (the device it is for only).
+    Order {
+        order: devices::command::Order,
+    },
+    /// A control command changed (supervisors only), journaled before it is told.
+    DeviceCommand {
+        command: devices::command::Command,
+    },
 }
 
 /// `{}`: the body of a request without parameters, or an answer with nothing to say.

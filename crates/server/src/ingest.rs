@@ -1,7 +1,7 @@
 //! What a hall's accepted changes become at the province: each kind read as its `sync_proto::changes` payload and stored, with the origin's new mark, in one transaction.
 
 use crate::db;
-use crate::db::devices::{AlarmRow, DeviceRow};
+use crate::db::devices::{AlarmRow, CommandRow, DeviceRow};
 use crate::db::sync::{NewMark, TicketRow, UpdateRow};
 use crate::{now_ms, owned, AppState};
 use sync_proto::owned::OwnedKind;
@@ -157,6 +157,25 @@ pub async fn store(
                     body: c.body.as_str(),
                 };
                 db::devices::put_alarm(&mut tx, &row).await?;
+            }
+            Payload::DeviceCommand(d) => {
+                let Ok(id) = i64::try_from(d.id) else {
+                    continue;
+                };
+                if d.id.to_string() != c.key {
+                    continue;
+                }
+                let row = CommandRow {
+                    hall,
+                    id,
+                    hlc: &hlc,
+                    device: &d.device,
+                    by_staff: &d.by,
+                    state: &d.state.state,
+                    requested_at_ms: d.requested_at,
+                    body: c.body.as_str(),
+                };
+                db::devices::put_command(&mut tx, &row).await?;
             }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
             Payload::CounterEvent(_) | Payload::Unknown(_) => {}

@@ -48,7 +48,10 @@ fn json<T: Serialize>(v: &T) -> Result<String> {
     serde_json::to_string(v).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
-async fn insert_outbox(tx: &mut Transaction<'_, Sqlite>, rows: &[OutboxRow]) -> Result<()> {
+pub(crate) async fn insert_outbox(
+    tx: &mut Transaction<'_, Sqlite>,
+    rows: &[OutboxRow],
+) -> Result<()> {
     for c in rows {
         sqlx::query("INSERT INTO outbox (hlc, kind, key, body) VALUES (?, ?, ?, ?)")
             .bind(&c.hlc)

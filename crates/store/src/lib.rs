@@ -5,6 +5,7 @@
 //! acknowledged.
 
 pub mod accounts;
+pub mod commands;
 pub mod demo;
 pub mod desk;
 pub mod devices;

@@ -27,6 +27,8 @@ pub enum ChangeKind {
     Device,
     /// An alarm of the hall as it is now ([`AlarmHead`] of the hall's whole alarm); key: the alarm id.
     Alarm,
+    /// A control command to a device as it is now ([`CommandHead`] of the hall's whole command); key: the command id.
+    DeviceCommand,
     /// A kind this version does not know.
     #[serde(untagged)]
     Other(String),
@@ -41,6 +43,7 @@ impl ChangeKind {
             "update_status" => Self::UpdateStatus,
             "device" => Self::Device,
             "alarm" => Self::Alarm,
+            "device_command" => Self::DeviceCommand,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -53,6 +56,7 @@ impl ChangeKind {
             Self::UpdateStatus => "update_status",
             Self::Device => "device",
             Self::Alarm => "alarm",
+            Self::DeviceCommand => "device_command",
             Self::Other(other) => other,
         }
     }
@@ -345,6 +349,24 @@ impl AlarmStateHead {
     }
 }
 
+/// What the province reads of a control command (the hall sends `devices::command::Command` whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandHead {
+    pub id: u64,
+    pub device: String,
+    /// Staff number of who asked.
+    pub by: String,
+    pub requested_at: i64,
+    pub state: CommandStateHead,
+}
+
+/// A command's state is an object tagged `state`; the rest stays in the body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommandStateHead {
+    /// `waiting`, `sent`, `confirmed`, `refused`, `expired`, or a newer one as spelled.
+    pub state: String,
+}
+
 /// A change's payload, read by its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -354,6 +376,7 @@ pub enum Payload {
     UpdateStatus(UpdateStatus),
     Device(DeviceChange),
     Alarm(AlarmHead),
+    DeviceCommand(CommandHead),
     /// A kind this version does not know (named).
     Unknown(String),
 }
@@ -375,6 +398,7 @@ impl Change {
             ChangeKind::UpdateStatus => Payload::UpdateStatus(body.read()?),
             ChangeKind::Device => Payload::Device(body.read()?),
             ChangeKind::Alarm => Payload::Alarm(body.read()?),
+            ChangeKind::DeviceCommand => Payload::DeviceCommand(body.read()?),
             ChangeKind::Other(kind) => Payload::Unknown(kind),
         })
     }

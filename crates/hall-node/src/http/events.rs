@@ -48,6 +48,8 @@ async fn serve(
     let mut notices = s.driver.notices.subscribe();
     let mut alarms = s.alarms.events.subscribe();
     let mut revoked = s.alarms.revoked.subscribe();
+    let mut orders = s.alarms.orders.subscribe();
+    let mut commands = s.alarms.commands.subscribe();
     loop {
         tokio::select! {
             got = rx.recv() => {
@@ -99,6 +101,39 @@ async fn serve(
                     if socket.send(Message::Text(text.into())).await.is_err() {
                         return;
                     }
+                }
+            }
+            got = orders.recv() => {
+                // An order for this page's device: it answers on POST /api/v1/commands/{id}/reply.
+                let order = match got {
+                    Ok(order) => order,
+                    // A missed order expires visibly at the hall node.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return,
+                };
+                if Some(&order.0) != device {
+                    continue;
+                }
+                let wire = WireEvent::Order { order: order.1.clone() };
+                let Ok(text) = serde_json::to_string(&wire) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            got = commands.recv() => {
+                let command = match got {
+                    Ok(command) => command,
+                    // Missed changes are in GET /api/v1/devices/{id}/commands.
+                    Err(RecvError::Lagged(_)) => continue,
+                    Err(RecvError::Closed) => return,
+                };
+                let wire = WireEvent::DeviceCommand { command: (*command).clone() };
+                if !concerns(&caller, &wire) {
+                    continue;
+                }
+                let Ok(text) = serde_json::to_string(&wire) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
                 }
             }
             got = revoked.recv() => {
@@ -198,7 +233,10 @@ async fn wire_events(s: &AppState, events: &[Event]) -> Vec<WireEvent> {
 fn concerns(caller: &Caller, e: &WireEvent) -> bool {
     match caller {
         Caller::Staff(a) => {
-            !matches!(e, WireEvent::Alarm { .. }) || a.role == domain::Role::Supervisor
+            !matches!(
+                e,
+                WireEvent::Alarm { .. } | WireEvent::DeviceCommand { .. } | WireEvent::Order { .. }
+            ) || a.role == domain::Role::Supervisor
         }
         Caller::Device(d) => match d.kind {
             DeviceKind::Display => {

@@ -1,6 +1,7 @@
 //! The hall API: one module per resource, each with its `router()`, put together inside the edges of `edge.rs`.
 
 mod board;
+mod commands;
 mod counters;
 mod devices;
 mod edge;
@@ -30,6 +31,7 @@ pub fn router(state: AppState) -> Router {
         .merge(supervisor::router())
         .merge(devices::router())
         .merge(monitor::router())
+        .merge(commands::router())
         .merge(board::router())
         .merge(events::router())
         .merge(pages::router())

@@ -37,8 +37,26 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/alarms/{id}/clear", post(clear))
 }
 
-fn device_id(raw: &str) -> Result<DeviceId, HallError> {
+pub(super) fn device_id(raw: &str) -> Result<DeviceId, HallError> {
     Ok(DeviceId::parse(raw.trim())?)
+}
+
+/// The id in a route's path, of a device in the registry (revoked or not).
+pub(super) async fn registered(s: &AppState, raw: &str) -> Result<DeviceId, HallError> {
+    let id = device_id(raw)?;
+    if s.store
+        .device_records()
+        .await?
+        .iter()
+        .any(|r| r.device.id == id)
+    {
+        Ok(id)
+    } else {
+        Err(HallError::Input(
+            StatusCode::NOT_FOUND,
+            ErrorCode::UnknownDevice,
+        ))
+    }
 }
 
 async fn list(
@@ -56,19 +74,7 @@ async fn metrics(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<MetricSample>>, HallError> {
     caller.supervisor()?;
-    let id = device_id(&id)?;
-    if !s
-        .store
-        .device_records()
-        .await?
-        .iter()
-        .any(|r| r.device.id == id)
-    {
-        return Err(HallError::Input(
-            StatusCode::NOT_FOUND,
-            ErrorCode::UnknownDevice,
-        ));
-    }
+    let id = registered(&s, &id).await?;
     let since = s.clock.now() - 86_400_000;
     let samples = s.store.metric_samples(&id, since).await?;
     Ok(Json(

@@ -14,6 +14,7 @@
 use super::Endpoint;
 use crate::clock::Clock;
 use crate::error::HallError;
+use devices::command::Reply;
 use devices::telemetry::{parse_topic, topic, Heard, Leaf, Message, Report, Status, MAX_PAYLOAD};
 use devices::DeviceId;
 use rumqttc::{AsyncClient, Event, MqttOptions, Packet, QoS};
@@ -298,8 +299,8 @@ fn read(
     let Some((device, leaf)) = parse_topic(hall, name) else {
         return Err((Dropped::UnknownTopic, String::new()));
     };
-    if matches!(leaf, Leaf::Cmd | Leaf::Reply) {
-        // Commands are the hall's own; replies belong to the command log.
+    if leaf == Leaf::Cmd {
+        // Commands are the hall's own.
         return Ok(None);
     }
     if payload.len() > MAX_PAYLOAD {
@@ -310,6 +311,7 @@ fn read(
     }
     let message = match leaf {
         Leaf::Report => serde_json::from_slice::<Report>(payload).map(Message::Report),
+        Leaf::Reply => serde_json::from_slice::<Reply>(payload).map(Message::Reply),
         _ => serde_json::from_slice::<Status>(payload).map(Message::Status),
     };
     match message {
@@ -341,6 +343,16 @@ mod tests {
             .unwrap();
         assert_eq!(m, Message::Status(Status::Offline));
         assert_eq!(r("yyt/H0101/dev/T01/cmd", b"{}"), Ok(None));
+        let (_, m) = r("yyt/H0101/dev/T01/reply", br#"{"id":7,"outcome":"done"}"#)
+            .unwrap()
+            .unwrap();
+        assert!(matches!(m, Message::Reply(rep) if rep.id == 7));
+        assert_eq!(
+            r("yyt/H0101/dev/T01/reply", br#"{"id":"x"}"#)
+                .unwrap_err()
+                .0,
+            Dropped::Malformed
+        );
         assert_eq!(
             r("yyt/H0101/dev/T01/report", b"{nope").unwrap_err().0,
             Dropped::Malformed

@@ -102,6 +102,9 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
     ("POST", "/api/v1/alarms/{id}/ack", Seg::Text, true),
     ("POST", "/api/v1/alarms/{id}/assign", Seg::Text, true),
     ("POST", "/api/v1/alarms/{id}/clear", Seg::Text, true),
+    ("POST", "/api/v1/devices/{id}/commands", Seg::Text, true),
+    ("GET", "/api/v1/devices/{id}/commands", Seg::Text, false),
+    ("POST", "/api/v1/commands/{id}/reply", Seg::Text, true),
 ];
 
 /// The paths of every `.route("…"` in `dir`'s Rust files.

@@ -152,6 +152,7 @@ fn code(v: &Value) -> &str {
     v["code"].as_str().unwrap_or("<no code>")
 }
 
+mod commands;
 mod devices;
 mod edges;
 mod mqtt;

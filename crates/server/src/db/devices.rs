@@ -1,4 +1,4 @@
-//! Every hall's device registry and alarms as the halls replicate them: the latest snapshot of each, by timestamp.
+//! Every hall's device registry, alarms and control commands as the halls replicate them: the latest snapshot of each, by timestamp.
 
 use super::Tx;
 use sqlx::AnyPool;
@@ -184,6 +184,83 @@ pub async fn alarms(
                     cleared_at_ms,
                     body,
                 }
+            },
+        )
+        .collect())
+}
+
+/// A control command's snapshot as stored.
+pub struct CommandRow<'a> {
+    pub hall: &'a str,
+    pub id: i64,
+    pub hlc: &'a str,
+    pub device: &'a str,
+    pub by_staff: &'a str,
+    pub state: &'a str,
+    pub requested_at_ms: i64,
+    pub body: &'a str,
+}
+
+/// Keeps the snapshot with the later timestamp.
+pub async fn put_command(tx: &mut Tx, c: &CommandRow<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO hall_device_command (hall, id, hlc, device, by_staff, state, requested_at_ms, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (hall, id) DO UPDATE SET hlc = excluded.hlc, device = excluded.device,
+           by_staff = excluded.by_staff, state = excluded.state,
+           requested_at_ms = excluded.requested_at_ms, body = excluded.body
+         WHERE hall_device_command.hlc < excluded.hlc",
+    )
+    .bind(c.hall)
+    .bind(c.id)
+    .bind(c.hlc)
+    .bind(c.device)
+    .bind(c.by_staff)
+    .bind(c.state)
+    .bind(c.requested_at_ms)
+    .bind(c.body)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A stored command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCommand {
+    pub id: i64,
+    pub device: String,
+    pub by_staff: String,
+    pub state: String,
+    pub requested_at_ms: i64,
+    pub body: String,
+}
+
+/// `hall`'s commands, newest first: at most `limit`, those before command `before` when given.
+pub async fn commands(
+    pool: &AnyPool,
+    hall: &str,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<StoredCommand>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, device, by_staff, state, requested_at_ms, body
+         FROM hall_device_command WHERE hall = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
+    )
+    .bind(hall)
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, device, by_staff, state, requested_at_ms, body)| StoredCommand {
+                id,
+                device,
+                by_staff,
+                state,
+                requested_at_ms,
+                body,
             },
         )
         .collect())

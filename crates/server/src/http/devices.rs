@@ -1,4 +1,4 @@
-//! `/admin/v1/halls/{code}/devices` and `/alarms`: every hall's device registry and alarm history, as the hall replicated them, for maintainers.
+//! `/admin/v1/halls/{code}/devices`, `/alarms` and `/commands`: every hall's device registry, alarm history and control commands, as the hall replicated them, for maintainers.
 //!
 //! The columns come from the heads `sync_proto::changes` reads; `record` and
 //! `alarm` are the hall's whole record as it sent it (who acknowledged an
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/v1/halls/{code}/devices", get(devices))
         .route("/admin/v1/halls/{code}/alarms", get(alarms))
+        .route("/admin/v1/halls/{code}/commands", get(commands))
 }
 
 /// One device of a hall's registry.
@@ -56,6 +57,26 @@ pub struct AlarmAnswer {
 #[derive(Debug, Serialize)]
 pub struct AlarmPage {
     pub alarms: Vec<AlarmAnswer>,
+    /// Ask with `?before=` this for the next (older) page; `None` at the end.
+    pub next_before: Option<i64>,
+}
+
+/// One control command of a hall, as it last stood: who asked what of which device, and how it ended.
+#[derive(Debug, Serialize)]
+pub struct CommandAnswer {
+    pub id: i64,
+    pub device: String,
+    pub by_staff: String,
+    pub state: String,
+    pub requested_at_ms: i64,
+    /// The hall's whole command (its action, time to live, outcome).
+    pub command: serde_json::Value,
+}
+
+/// A page of a hall's commands, newest first.
+#[derive(Debug, Serialize)]
+pub struct CommandPage {
+    pub commands: Vec<CommandAnswer>,
     /// Ask with `?before=` this for the next (older) page; `None` at the end.
     pub next_before: Option<i64>,
 }
@@ -104,29 +125,69 @@ async fn devices(
         .map(Json)
 }
 
-async fn alarms(
-    State(s): State<AppState>,
-    Path(code): Path<String>,
-    _: Maintainer,
-    query: Result<axum::extract::Query<PageQuery>, axum::extract::rejection::QueryRejection>,
-) -> Answer<AlarmPage> {
+type PageQueryResult =
+    Result<axum::extract::Query<PageQuery>, axum::extract::rejection::QueryRejection>;
+
+/// The page asked for: its size within bounds and where it starts.
+fn page(query: PageQueryResult) -> Result<(u32, Option<i64>), ProvinceError> {
     let axum::extract::Query(q) = query.map_err(|e| {
         ProvinceError::new(
             StatusCode::BAD_REQUEST,
             "bad_query",
-            format!("查询参数无法识别（limit 1–{MAX_PAGE}，before 为告警编号）：{e}"),
-            format!("The query is not understood (limit 1–{MAX_PAGE}, before an alarm id): {e}"),
+            format!("查询参数无法识别（limit 1–{MAX_PAGE}，before 为编号）：{e}"),
+            format!("The query is not understood (limit 1–{MAX_PAGE}, before an id): {e}"),
         )
     })?;
     let limit = q.limit.unwrap_or(DEFAULT_PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {
         return Err(ProvinceError::invalid(
-            format!("每页告警数应为 1–{MAX_PAGE}"),
-            format!("A page holds 1–{MAX_PAGE} alarms"),
+            format!("每页条数应为 1–{MAX_PAGE}"),
+            format!("A page holds 1–{MAX_PAGE} entries"),
         ));
     }
+    Ok((limit, q.before))
+}
+
+async fn commands(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    _: Maintainer,
+    query: PageQueryResult,
+) -> Answer<CommandPage> {
+    let (limit, before) = page(query)?;
     known_hall(&s, &code).await?;
-    let rows = db::devices::alarms(&s.pool, &code, q.before, limit).await?;
+    let rows = db::devices::commands(&s.pool, &code, before, limit).await?;
+    let next_before = (rows.len() == limit as usize)
+        .then(|| rows.last().map(|c| c.id))
+        .flatten();
+    let commands = rows
+        .into_iter()
+        .map(|c| {
+            Ok(CommandAnswer {
+                command: json(&c.body)?,
+                id: c.id,
+                device: c.device,
+                by_staff: c.by_staff,
+                state: c.state,
+                requested_at_ms: c.requested_at_ms,
+            })
+        })
+        .collect::<Result<_, ProvinceError>>()?;
+    Ok(Json(CommandPage {
+        commands,
+        next_before,
+    }))
+}
+
+async fn alarms(
+    State(s): State<AppState>,
+    Path(code): Path<String>,
+    _: Maintainer,
+    query: PageQueryResult,
+) -> Answer<AlarmPage> {
+    let (limit, before) = page(query)?;
+    known_hall(&s, &code).await?;
+    let rows = db::devices::alarms(&s.pool, &code, before, limit).await?;
     let next_before = (rows.len() == limit as usize)
         .then(|| rows.last().map(|a| a.id))
         .flatten();

@@ -1,4 +1,4 @@
-//! A hall's device registry and alarm history reach the province: a real hall node's alarm, acknowledged and cleared at the hall, read back by a maintainer.
+//! A hall's device registry, alarm history and control commands reach the province: a real hall node's alarm, acknowledged and cleared at the hall, and a command with who asked it, read back by a maintainer.
 
 use super::*;
 use ::devices::telemetry::{Heard, Message, Report};
@@ -142,6 +142,40 @@ async fn history(db: &str, dir: &std::path::Path) {
         (&json!("pad"), &json!("1 号窗口评价器"))
     );
     assert_eq!(pad["record"]["device"]["depends_on"], json!(["pc-1"]));
+
+    // A command to a kiosk whose page is not open waits for it; who asked travels with it.
+    let r = http
+        .post(format!(
+            "http://{}/api/v1/devices/kiosk-1/commands",
+            hall.addr
+        ))
+        .bearer_auth(&supervisor)
+        .json(&json!({"action": {"kind": "reload"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let c = loop {
+        let (s, page) = admin("/admin/v1/halls/H0101/commands".into()).await;
+        assert_eq!(s, StatusCode::OK, "{page}");
+        if let Some(c) = page["commands"].as_array().and_then(|c| c.first()).cloned() {
+            break c;
+        }
+        assert!(Instant::now() < deadline, "the province has {page}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        (&c["device"], &c["by_staff"], &c["state"]),
+        (&json!("kiosk-1"), &json!("2001"), &json!("waiting"))
+    );
+    assert_eq!(c["command"]["action"]["kind"], "reload");
+    assert_eq!(c["command"]["state"]["hold"], "offline");
+    let (s, e) = admin("/admin/v1/halls/H0101/commands?limit=201".into()).await;
+    assert_eq!(
+        (s, e["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid"))
+    );
 
     // Refusals in the province's shape.
     let (s, e) = admin("/admin/v1/halls/H9999/alarms".into()).await;

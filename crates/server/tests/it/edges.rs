@@ -54,6 +54,12 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
         Takes::Nothing,
     ),
     (
+        "GET",
+        "/admin/v1/halls/{code}/commands",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
         "PUT",
         "/admin/v1/halls/{code}/setup",
         Who::Maintainer,

@@ -66,7 +66,7 @@ fn every_recorded_exchange_still_reads_at_both_ends() {
                                 c.body.read::<Value>().unwrap()
                             );
                         }
-                        Payload::Device(_) | Payload::Alarm(_) => {
+                        Payload::Device(_) | Payload::Alarm(_) | Payload::DeviceCommand(_) => {
                             panic!("recorded before the hall had a device registry")
                         }
                         Payload::Unknown(kind) => {
@@ -185,6 +185,7 @@ fn the_kinds_spell_as_they_always_did() {
         (ChangeKind::UpdateStatus, "update_status"),
         (ChangeKind::Device, "device"),
         (ChangeKind::Alarm, "alarm"),
+        (ChangeKind::DeviceCommand, "device_command"),
         (ChangeKind::Other("later".into()), "later"),
     ] {
         assert_eq!(kind.as_str(), text);
@@ -366,4 +367,55 @@ fn the_halls_devices_and_alarms_read_as_the_province_reads_them() {
     assert_eq!(a.key.source, SourceHead::Other);
     assert_eq!(a.severity.as_str(), "blocker");
     assert_eq!(a.state, AlarmStateHead::Other("silenced".into()));
+}
+
+/// A command as the hall's engine keeps it reads as the head the province stores, in every state it passes.
+#[test]
+fn the_halls_commands_read_as_the_province_reads_them() {
+    use devices::command::{Action, Commands, Now, Outcome, Reply};
+    use devices::{Device, DeviceId, DeviceKind, Spot};
+    use sync_proto::changes::CommandHead;
+    let t01 = Device {
+        id: DeviceId::parse("T01").unwrap(),
+        kind: DeviceKind::Terminal,
+        name: "自助缴费终端 1".into(),
+        spot: Spot { x: 10, y: 10 },
+        counter: None,
+        depends_on: Vec::new(),
+    };
+    let mut commands = Commands::new(1);
+    let offline = Now {
+        online: false,
+        busy: None,
+    };
+    let online = Now {
+        online: true,
+        busy: None,
+    };
+    let t0 = 1_796_280_300_000;
+    let out = Action::OutOfService { out: true };
+    let mut lived = commands
+        .request(&t01, &[], out, "2001", 60_000, offline, t0)
+        .unwrap()
+        .changed;
+    lived.extend(commands.device_now(&t01.id, online, t0 + 1_000).changed);
+    let done = Reply {
+        id: lived[0].id,
+        outcome: Outcome::Done,
+    };
+    lived.extend(commands.reply(&t01.id, done, t0 + 2_000));
+    let states: Vec<String> = lived
+        .iter()
+        .map(|c| {
+            let head: CommandHead =
+                serde_json::from_value(serde_json::to_value(c).unwrap()).unwrap();
+            assert_eq!(
+                (head.id, head.device.as_str(), head.by.as_str()),
+                (c.id, "T01", "2001")
+            );
+            assert_eq!(head.requested_at, t0);
+            head.state.state
+        })
+        .collect();
+    assert_eq!(states, ["waiting", "sent", "confirmed"]);
 }
