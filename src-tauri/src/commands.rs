@@ -6,9 +6,10 @@
 
 use crate::desk::Desk;
 use ipc::commands::{
-    AlarmAct, Alarms, AppInfo, ChangePassword, CounterAct, CurrentSession, DeviceMaintenance,
-    DeviceMetrics, Devices, HallBoard, Login, Logout, MyCounter, Request, Response, SupervisorAct,
-    SupervisorActions, UpdateInstall, UpdateStatus,
+    AlarmAct, Alarms, AppInfo, ChangePassword, CounterAct, CurrentSession, DeviceAdd,
+    DeviceCommand, DeviceCommands, DeviceMaintenance, DeviceMetrics, DeviceRevoke, Devices,
+    HallBoard, Login, Logout, MyCounter, Request, Response, SupervisorAct, SupervisorActions,
+    UpdateInstall, UpdateStatus,
 };
 use ipc::ApiError;
 use tauri::State;
@@ -150,6 +151,38 @@ pub async fn device_metrics(
     req: Request<DeviceMetrics>,
 ) -> Result<Response<DeviceMetrics>, ApiError> {
     desk.device_metrics(req).await
+}
+
+#[tauri::command]
+pub async fn device_command(
+    desk: State<'_, Desk>,
+    req: Request<DeviceCommand>,
+) -> Result<Response<DeviceCommand>, ApiError> {
+    desk.device_command(req).await
+}
+
+#[tauri::command]
+pub async fn device_commands(
+    desk: State<'_, Desk>,
+    req: Request<DeviceCommands>,
+) -> Result<Response<DeviceCommands>, ApiError> {
+    desk.device_commands(req).await
+}
+
+#[tauri::command]
+pub async fn device_add(
+    desk: State<'_, Desk>,
+    req: Request<DeviceAdd>,
+) -> Result<Response<DeviceAdd>, ApiError> {
+    desk.device_add(req).await
+}
+
+#[tauri::command]
+pub async fn device_revoke(
+    desk: State<'_, Desk>,
+    req: Request<DeviceRevoke>,
+) -> Result<Response<DeviceRevoke>, ApiError> {
+    desk.device_revoke(req).await
 }
 
 #[cfg(test)]

@@ -66,6 +66,10 @@ pub fn run() {
             commands::alarm_act,
             commands::device_maintenance,
             commands::device_metrics,
+            commands::device_command,
+            commands::device_commands,
+            commands::device_add,
+            commands::device_revoke,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -2,7 +2,10 @@
 
 use crate::ipc::invoke;
 use ipc::commands as c;
-use ipc::devices::{Alarm, AlarmAct, AlarmsQuery, DeviceView, MaintenanceAct, MetricSample};
+use ipc::devices::{
+    AddDeviceReply, AddDeviceRequest, Alarm, AlarmAct, AlarmsQuery, Command, DeviceCommandAct,
+    DeviceView, MaintenanceAct, MetricSample,
+};
 use ipc::hall::{BoardView, MeView, SupervisorNotice};
 use ipc::{
     ApiError, AppInfo, ChangePasswordRequest, CounterAct, LoginRequest, SessionView, SupervisorAct,
@@ -77,4 +80,20 @@ pub async fn device_maintenance(act: MaintenanceAct) -> Result<DeviceView, ApiEr
 
 pub async fn device_metrics(device: String) -> Result<Vec<MetricSample>, ApiError> {
     invoke::<c::DeviceMetrics>(device).await
+}
+
+pub async fn device_command(act: DeviceCommandAct) -> Result<Command, ApiError> {
+    invoke::<c::DeviceCommand>(act).await
+}
+
+pub async fn device_commands(device: String) -> Result<Vec<Command>, ApiError> {
+    invoke::<c::DeviceCommands>(device).await
+}
+
+pub async fn device_add(req: AddDeviceRequest) -> Result<AddDeviceReply, ApiError> {
+    invoke::<c::DeviceAdd>(req).await
+}
+
+pub async fn device_revoke(device: String) -> Result<DeviceView, ApiError> {
+    invoke::<c::DeviceRevoke>(device).await
 }

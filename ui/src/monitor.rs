@@ -4,11 +4,15 @@
 //! (each asks for a note; Enter confirms, Esc cancels), M puts its device in
 //! maintenance for 30 minutes, F switches between open alarms and the
 //! history. An alarm nobody acknowledged in time raises a banner and a tone.
+//! The picked device's control commands have keys of their own (S, R, N, P:
+//! see `device_commands`); D adds a device (see `provision`).
 
 use crate::api;
 use crate::app::HallTick;
 use crate::chart::{Chart, Series, TimeChart};
+use crate::device_commands::{command_for_key, CmdKind, CommandButtons, CommandDialog, CommandLog};
 use crate::i18n::{fault_text, kind_text, severity_text, text, use_i18n, T};
+use crate::provision::{AddDeviceDialog, RevokeDialog};
 use crate::roles::format_time;
 use ipc::devices::{
     Alarm, AlarmAct, AlarmActKind, AlarmState, AlarmsQuery, DeviceView, MaintenanceAct,
@@ -126,6 +130,7 @@ fn ring() {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Ask {
     Acknowledge,
+    Assign,
     Clear,
     Maintenance,
 }
@@ -141,6 +146,9 @@ pub fn Monitor() -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
     let picked_device = RwSignal::new(None::<String>);
     let ask = RwSignal::new(None::<(Ask, u64)>);
+    let cmd_ask = RwSignal::new(None::<(DeviceView, CmdKind)>);
+    let adding = RwSignal::new(false);
+    let revoking = RwSignal::new(None::<DeviceView>);
     let generation = RwSignal::new(0u64);
 
     let refresh = move || {
@@ -263,7 +271,14 @@ pub fn Monitor() -> impl IntoView {
     let folded = move |id: u64| alarms.with(|a| a.iter().filter(|x| x.root == Some(id)).count());
 
     let handle = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ask.get_untracked().is_some() || ev.alt_key() || ev.ctrl_key() || ev.meta_key() {
+        if ask.get_untracked().is_some()
+            || cmd_ask.get_untracked().is_some()
+            || adding.get_untracked()
+            || revoking.get_untracked().is_some()
+            || ev.alt_key()
+            || ev.ctrl_key()
+            || ev.meta_key()
+        {
             return;
         }
         let typing = ev
@@ -301,6 +316,12 @@ pub fn Monitor() -> impl IntoView {
                     ask.set(Some((Ask::Clear, id)));
                 }
             }
+            "g" | "G" => {
+                if let Some(id) = open_selected() {
+                    ev.prevent_default();
+                    ask.set(Some((Ask::Assign, id)));
+                }
+            }
             "m" | "M" => {
                 let device = at.and_then(|i| list[i].key.source.device().cloned());
                 if let (Some(id), Some(_)) = (at.map(|i| list[i].id), device) {
@@ -311,6 +332,22 @@ pub fn Monitor() -> impl IntoView {
             "f" | "F" => {
                 ev.prevent_default();
                 history.update(|h| *h = !*h);
+            }
+            "d" | "D" => {
+                ev.prevent_default();
+                adding.set(true);
+            }
+            "s" | "S" | "r" | "R" | "n" | "N" | "p" | "P" => {
+                let picked = picked_device.get_untracked().and_then(|id| {
+                    devices
+                        .with_untracked(|d| d.iter().find(|x| x.device.id.as_str() == id).cloned())
+                });
+                if let Some(d) = picked {
+                    if let Some(c) = command_for_key(&d, &key) {
+                        ev.prevent_default();
+                        cmd_ask.set(Some((d, c)));
+                    }
+                }
             }
             _ => {}
         }
@@ -371,6 +408,9 @@ pub fn Monitor() -> impl IntoView {
                 let ack = a.acknowledged.as_ref().map(|n| {
                     view! { <div class="alarm-note muted small">{format!("{} · {} · {}", text(locale, T::AlarmAcked), n.by, n.note)}</div> }
                 });
+                let assigned = a.assigned_to.as_ref().map(|to| {
+                    view! { <div class="alarm-note muted small" data-assigned=to.clone()>{format!("{} · {to}", text(locale, T::AlarmAssign))}</div> }
+                });
                 let sev = a.severity;
                 view! {
                     <li class="alarm-row" data-alarm=id data-fault=format!("{:?}", a.key.fault)
@@ -387,6 +427,7 @@ pub fn Monitor() -> impl IntoView {
                             <div class="muted small">{format_time(a.raised_at)}" · "{text(locale, state)}</div>
                             {folded_line}
                             {ack}
+                            {assigned}
                         </div>
                         <div class="alarm-acts">
                             <button type="button" class="chip" data-act="ack" prop:disabled=a.state != AlarmState::Raised
@@ -495,9 +536,14 @@ pub fn Monitor() -> impl IntoView {
             </section>
         </div>
         {move || picked_device.get().and_then(|id| devices.get().into_iter().find(|d| d.device.id.as_str() == id))
-            .map(|d| view! { <DevicePanel device=d tick /> })}
+            .map(|d| view! { <DevicePanel device=d tick cmd_ask revoking /> })}
         <section class="card">
-            <h2>{move || text(i18n.locale.get(), T::MonDevices)}</h2>
+            <h2>
+                {move || text(i18n.locale.get(), T::MonDevices)}
+                <button type="button" class="chip" id="device-add" on:click=move |_| adding.set(true)>
+                    {move || text(i18n.locale.get(), T::ProvAdd)}<kbd>"D"</kbd>
+                </button>
+            </h2>
             <table class="table" id="device-table">
                 <thead><tr>
                     <th>{move || text(i18n.locale.get(), T::DevName)}</th>
@@ -510,6 +556,24 @@ pub fn Monitor() -> impl IntoView {
                 <tbody>{table}</tbody>
             </table>
         </section>
+        {move || adding.get().then(|| view! {
+            <AddDeviceDialog on_close=Callback::new(move |_: ()| { adding.set(false); refresh(); }) />
+        })}
+        {move || revoking.get().map(|device| view! {
+            <RevokeDialog device on_done=Callback::new(move |_: ()| { revoking.set(None); refresh(); })
+                on_cancel=Callback::new(move |_: ()| revoking.set(None)) />
+        })}
+        {move || cmd_ask.get().map(|(device, what)| {
+            let ups = device.device.id.clone();
+            let fed = devices.with(|d| d.iter()
+                .filter(|x| x.device.depends_on.contains(&ups))
+                .map(|x| (x.device.id.to_string(), x.device.name.clone()))
+                .collect::<Vec<_>>());
+            view! {
+                <CommandDialog device what fed on_done=Callback::new(move |_: ()| { cmd_ask.set(None); refresh(); })
+                    on_cancel=Callback::new(move |_: ()| cmd_ask.set(None)) />
+            }
+        })}
         {move || ask.get().map(|(what, id)| view! {
             <NoteDialog what id alarms on_done=Callback::new(move |_: ()| { ask.set(None); refresh(); })
                 on_cancel=Callback::new(move |_: ()| ask.set(None)) />
@@ -543,6 +607,7 @@ fn NoteDialog(
     });
     let title = match what {
         Ask::Acknowledge => T::AlarmAck,
+        Ask::Assign => T::AlarmAssign,
         Ask::Clear => T::AlarmClear,
         Ask::Maintenance => T::AlarmMaintain,
     };
@@ -559,6 +624,12 @@ fn NoteDialog(
                 Ask::Acknowledge => api::alarm_act(AlarmAct {
                     id,
                     act: AlarmActKind::Acknowledge { note },
+                })
+                .await
+                .map(|_| ()),
+                Ask::Assign => api::alarm_act(AlarmAct {
+                    id,
+                    act: AlarmActKind::Assign { to: note },
                 })
                 .await
                 .map(|_| ()),
@@ -597,7 +668,11 @@ fn NoteDialog(
                 on:submit=submit on:keydown=keys on:click=|ev| ev.stop_propagation()>
                 <h2>{move || text(i18n.locale.get(), title)}</h2>
                 <label for="alarm-note">
-                    {move || text(i18n.locale.get(), if what == Ask::Maintenance { T::AlarmMaintainNote } else { T::AlarmNote })}
+                    {move || text(i18n.locale.get(), match what {
+                        Ask::Maintenance => T::AlarmMaintainNote,
+                        Ask::Assign => T::AlarmAssignTo,
+                        _ => T::AlarmNote,
+                    })}
                 </label>
                 <input type="text" id="alarm-note" maxlength="200" autocomplete="off" node_ref=input
                     prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
@@ -671,7 +746,12 @@ fn series_of(
 
 /// One device: its facts, its metrics over the last day, its open alarms.
 #[component]
-fn DevicePanel(device: DeviceView, tick: RwSignal<u64>) -> impl IntoView {
+fn DevicePanel(
+    device: DeviceView,
+    tick: RwSignal<u64>,
+    cmd_ask: RwSignal<Option<(DeviceView, CmdKind)>>,
+    revoking: RwSignal<Option<DeviceView>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let samples = RwSignal::new(Vec::<MetricSample>::new());
     let id = device.device.id.to_string();
@@ -703,6 +783,17 @@ fn DevicePanel(device: DeviceView, tick: RwSignal<u64>) -> impl IntoView {
         .last_heard
         .map(format_time)
         .unwrap_or_else(|| text(locale, T::NoData).to_owned());
+    let takes_commands = !crate::device_commands::commands_for(&device).is_empty();
+    let commands = takes_commands.then(|| {
+        let d = device.clone();
+        let log_id = id.clone();
+        view! {
+            <h3>{move || text(i18n.locale.get(), T::MonCommands)}</h3>
+            <div class="command-buttons"><CommandButtons device=d ask=cmd_ask /></div>
+            <p class="muted small">{move || text(i18n.locale.get(), T::CmdHint)}</p>
+            <CommandLog device=log_id />
+        }
+    });
     view! {
         <section class="card device-panel" id="device-panel" data-device=id.clone()>
             <h2>{device.device.name.clone()}" "<span class="muted small">{id.clone()}</span></h2>
@@ -717,6 +808,16 @@ fn DevicePanel(device: DeviceView, tick: RwSignal<u64>) -> impl IntoView {
             <Show when=move || !empty() fallback=move || view! { <p class="muted">{text(i18n.locale.get(), T::MonNoSamples)}</p> }>
                 <Chart chart missing />
             </Show>
+            {commands}
+            {device.revoked_at.is_none().then(|| {
+                let d = device.clone();
+                view! {
+                    <p class="panel-foot">
+                        <button type="button" class="ghost small" id="device-revoke" on:click=move |_| revoking.set(Some(d.clone()))>
+                            {move || text(i18n.locale.get(), T::ProvRevoke)}</button>
+                    </p>
+                }
+            })}
         </section>
     }
 }

@@ -91,6 +91,14 @@ commands! {
     DeviceMetrics = "device_metrics", String => Vec<crate::devices::MetricSample>;
     /// Start or end a device's maintenance window.
     DeviceMaintenance = "device_maintenance", crate::devices::MaintenanceAct => crate::devices::DeviceView;
+    /// Send a control command to a device.
+    DeviceCommand = "device_command", crate::devices::DeviceCommandAct => crate::devices::Command;
+    /// A device's command log, newest first (by its id).
+    DeviceCommands = "device_commands", String => Vec<crate::devices::Command>;
+    /// Register a device; its credential is in the answer, once.
+    DeviceAdd = "device_add", crate::devices::AddDeviceRequest => crate::devices::AddDeviceReply;
+    /// Revoke a device's credential (by its id): it is cut at once.
+    DeviceRevoke = "device_revoke", String => crate::devices::DeviceView;
 }
 
 /// Each live event of the hall node, forwarded to the window.
@@ -184,6 +192,10 @@ mod tests {
                 "alarm_act",
                 "device_metrics",
                 "device_maintenance",
+                "device_command",
+                "device_commands",
+                "device_add",
+                "device_revoke",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

@@ -20,8 +20,9 @@ pub use outbox::DESK_DB;
 
 use client::HallClient;
 use ipc::devices::{
-    Alarm, AlarmAct, AlarmActKind, AlarmsQuery, AssignRequest, DeviceId, DeviceView,
-    MaintenanceAct, MetricSample, NoteRequest, MAX_ALARMS_PAGE,
+    AddDeviceReply, AddDeviceRequest, Alarm, AlarmAct, AlarmActKind, AlarmsQuery, AssignRequest,
+    Command, DeviceCommandAct, DeviceId, DeviceView, MaintenanceAct, MetricSample, NoteRequest,
+    MAX_ALARMS_PAGE,
 };
 use ipc::hall::{
     BoardView, CallTicketRequest, CallToCounterRequest, Empty, FinishRequest, MeView,
@@ -342,5 +343,33 @@ impl Desk {
                 self.hall.delete(&path, &token).await
             }
         }
+    }
+
+    /// Sends a control command to a device (the hall node decides when it may go out).
+    pub async fn device_command(&self, act: DeviceCommandAct) -> Result<Command, ApiError> {
+        let id = DeviceId::parse(act.device.trim())
+            .map_err(|_| ApiError::new(ErrorCode::DeviceIdInvalid))?;
+        self.post(&format!("/api/v1/devices/{id}/commands"), &act.request)
+            .await
+    }
+
+    /// A device's command log, newest first.
+    pub async fn device_commands(&self, device: String) -> Result<Vec<Command>, ApiError> {
+        let id = DeviceId::parse(device.trim())
+            .map_err(|_| ApiError::new(ErrorCode::DeviceIdInvalid))?;
+        self.get(&format!("/api/v1/devices/{id}/commands")).await
+    }
+
+    /// Registers a device; the answer carries its credential, shown once.
+    pub async fn device_add(&self, req: AddDeviceRequest) -> Result<AddDeviceReply, ApiError> {
+        self.post("/api/v1/devices", &req).await
+    }
+
+    /// Revokes a device's credential.
+    pub async fn device_revoke(&self, device: String) -> Result<DeviceView, ApiError> {
+        let id = DeviceId::parse(device.trim())
+            .map_err(|_| ApiError::new(ErrorCode::DeviceIdInvalid))?;
+        self.post(&format!("/api/v1/devices/{id}/revoke"), &Empty {})
+            .await
     }
 }
