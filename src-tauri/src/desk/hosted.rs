@@ -17,6 +17,10 @@ pub const PROVINCE_URL_ENV: &str = "YYT_PROVINCE_URL";
 pub const PROVINCE_TOKEN_ENV: &str = "YYT_PROVINCE_TOKEN";
 /// Run the hall simulator in a hosted demo hall at this speed (simulated seconds per second).
 pub const DEMO_SIM_ENV: &str = "YYT_DEMO_SIM";
+/// Set to `off` to leave the demo hall's MQTT devices to someone else (a test that drives them).
+pub const DEMO_DEVICES_ENV: &str = "YYT_DEMO_DEVICES";
+/// The file in the data dir where the hosted node writes its MQTT broker's address.
+pub const MQTT_ADDR_FILE: &str = "hall-node.mqtt";
 
 /// The rest of a hosted hall node's start (see [`super::Desk::open_in_background`]).
 pub type Starting = Pin<Box<dyn Future<Output = Result<(), String>> + Send>>;
@@ -63,6 +67,7 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
     let node = Arc::new(OnceLock::new());
     let started = node.clone();
     let addr_file = dir.join(HALL_ADDR_FILE);
+    let mqtt_file = dir.join(MQTT_ADDR_FILE);
     let starting = async move {
         let running = hall_node::start_on(opts, listener)
             .await
@@ -81,11 +86,18 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
                 error!(error = %e, "the demo simulation cannot start");
             }
         }
-        match hall_node::devsim::run_demo(&running).await {
-            // The simulated terminals, switch and UPS run for the life of the app.
-            Ok(Some(sim)) => std::mem::forget(sim),
-            Ok(None) => {}
-            Err(e) => error!(error = %e, "the demo devices cannot start"),
+        if let Some(mqtt) = running.mqtt_addr {
+            if let Err(e) = std::fs::write(&mqtt_file, mqtt.to_string()) {
+                warn!(file = %mqtt_file.display(), error = %e, "the MQTT broker's address is not written down");
+            }
+        }
+        if std::env::var(DEMO_DEVICES_ENV).map_or(true, |v| v != "off") {
+            match hall_node::devsim::run_demo(&running).await {
+                // The simulated terminals, switch and UPS run for the life of the app.
+                Ok(Some(sim)) => std::mem::forget(sim),
+                Ok(None) => {}
+                Err(e) => error!(error = %e, "the demo devices cannot start"),
+            }
         }
         let _ = started.set(running);
         Ok(())

@@ -59,12 +59,16 @@ impl App {
     /// The demo devices' tokens of the hosted hall node, by name (`kiosk`, `display`, `pad-1`…).
     pub async fn device_tokens(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         let store = store::Store::open(&self.data.path().join("app").join("hall.db")).await?;
-        let json = store
-            .setting("demo_device_tokens")
-            .await?
-            .ok_or("the hall has no demo devices")?;
+        let fleet = hall_node::devsim::demo_fleet(&store).await?;
+        let hall = store.this_hall().await?;
         store.close().await;
-        Ok(serde_json::from_str(&json)?)
+        if fleet.is_empty() {
+            return Err("the hall has no demo MQTT devices".into());
+        }
+        use hall_node::devsim::{DevSim, SimConfig};
+        let mut cfg = SimConfig::new(hall.code.as_str(), &addr.ip().to_string(), addr.port());
+        cfg.heartbeat = Duration::from_secs(2);
+        Ok(DevSim::start(cfg, fleet))
     }
 
     /// Closes the app and starts it again on the same data.

@@ -2,6 +2,7 @@
 
 use e2e::{App, Result};
 
+mod monitor;
 mod update;
 
 /// WebDriver key codes.
@@ -9,6 +10,7 @@ const ENTER: &str = "\u{E007}";
 const TAB: &str = "\u{E004}";
 const ALT: &str = "\u{E00A}";
 const RELEASE: &str = "\u{E000}";
+const ESCAPE: &str = "\u{E00C}";
 
 /// (staff number, password, role code, role label, home page id, home title, name)
 const ROLES: [(&str, &str, &str, &str, &str, &str, &str); 3] = [
