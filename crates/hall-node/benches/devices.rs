@@ -15,34 +15,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{all_connected, cpu_time, percentile, status_kib};
+
 const HALL: &str = "H0101";
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
-
-/// User plus system CPU time of this process so far.
-fn cpu_time() -> Duration {
-    // SAFETY: getrusage only writes the struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
-    let tv =
-        |t: libc::timeval| Duration::from_micros(t.tv_sec as u64 * 1_000_000 + t.tv_usec as u64);
-    tv(u.ru_utime) + tv(u.ru_stime)
-}
-
-/// A line of /proc/self/status in KiB (VmHWM: peak resident memory).
-fn status_kib(key: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with(key))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
 
 #[tokio::main]
 async fn main() {
@@ -126,17 +102,8 @@ async fn main() {
     cfg.heartbeat = heartbeat;
     cfg.keep_alive = Duration::from_secs(30);
     cfg.on_publish = Some(hook);
-    let connect_started = Instant::now();
     let sim = DevSim::start(cfg, fleet);
-    while sim.connected() < n {
-        assert!(
-            connect_started.elapsed() < Duration::from_secs(60),
-            "only {} of {n} devices connected",
-            sim.connected()
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let connect_time = connect_started.elapsed();
+    let connect_time = all_connected(&sim, n, Duration::from_secs(60)).await;
     // One heartbeat to settle (every device's first report is out).
     let settle = tokio::time::Instant::now() + heartbeat;
     while tokio::time::timeout_at(settle, rx.recv()).await.is_ok() {}

@@ -15,15 +15,11 @@ use std::time::{Duration, Instant};
 use store::accounts::Account;
 use store::hall::DeviceKind;
 
+mod common;
+use common::percentile;
+
 const COUNTERS: u16 = 100;
 const RUN: Duration = Duration::from_secs(10);
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
 
 #[tokio::main]
 async fn main() {

@@ -139,6 +139,7 @@ mod tests {
             ("ingest", tasks::Bench::Ingest),
             ("propagation", tasks::Bench::Propagation),
             ("devices", tasks::Bench::Devices),
+            ("alarms", tasks::Bench::Alarms),
         ] {
             assert!(
                 matches!(parse(&["bench", name]), Ok(Command::Bench { name }) if name == bench)

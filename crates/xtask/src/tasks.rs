@@ -437,6 +437,8 @@ pub enum Bench {
     Propagation,
     /// 1000 台模拟设备经 MQTT 上报 / 1,000 simulated devices reporting over MQTT
     Devices,
+    /// 设备故障到告警的时延 / device fault to alarm latency (1,000 devices, the real hall node)
+    Alarms,
 }
 
 pub fn bench(which: Bench) -> Result {
@@ -458,6 +460,7 @@ pub fn bench(which: Bench) -> Result {
         Bench::Ingest => province_bench("ingest"),
         Bench::Propagation => province_bench("propagation"),
         Bench::Devices => cargo_bench("benchmark devices", "hall-node", "devices", None),
+        Bench::Alarms => cargo_bench("benchmark alarms", "hall-node", "alarms", None),
     }
 }
 
