@@ -66,6 +66,9 @@ pub fn run() {
             commands::alarm_act,
             commands::device_maintenance,
             commands::device_metrics,
+            commands::screens,
+            commands::notice_add,
+            commands::notice_remove,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

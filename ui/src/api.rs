@@ -78,3 +78,17 @@ pub async fn device_maintenance(act: MaintenanceAct) -> Result<DeviceView, ApiEr
 pub async fn device_metrics(device: String) -> Result<Vec<MetricSample>, ApiError> {
     invoke::<c::DeviceMetrics>(device).await
 }
+
+pub async fn screens() -> Result<ipc::programs::ScreensView, ApiError> {
+    invoke::<c::Screens>(()).await
+}
+
+pub async fn notice_add(
+    notice: ipc::programs::NewNotice,
+) -> Result<ipc::programs::Program, ApiError> {
+    invoke::<c::NoticeAdd>(notice).await
+}
+
+pub async fn notice_remove(id: String) -> Result<ipc::hall::Empty, ApiError> {
+    invoke::<c::NoticeRemove>(id).await
+}

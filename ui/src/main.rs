@@ -10,6 +10,7 @@ mod ipc;
 mod login;
 mod monitor;
 mod roles;
+mod screens;
 mod shell;
 mod update;
 mod workbench;

@@ -91,6 +91,12 @@ commands! {
     DeviceMetrics = "device_metrics", String => Vec<crate::devices::MetricSample>;
     /// Start or end a device's maintenance window.
     DeviceMaintenance = "device_maintenance", crate::devices::MaintenanceAct => crate::devices::DeviceView;
+    /// What the call displays show now, and the hall's programs.
+    Screens = "screens", () => crate::programs::ScreensView;
+    /// Add a local notice (or scrolling text) to the call displays.
+    NoticeAdd = "notice_add", crate::programs::NewNotice => crate::programs::Program;
+    /// Remove a local notice (by its id).
+    NoticeRemove = "notice_remove", String => crate::hall::Empty;
 }
 
 /// Each live event of the hall node, forwarded to the window.

@@ -95,6 +95,12 @@ pub enum ErrorCode {
     NotInMaintenance,
     /// The hall has as many devices as it may.
     RegistryFull,
+    /// A local notice's title (1–40), text (1–500), time on screen (5–600 s) or end (within 90 days) does not fit.
+    ProgramInvalid,
+    /// No program of that id (a local one, for removal).
+    UnknownProgram,
+    /// The hall has as many local notices as it may.
+    TooManyPrograms,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -301,6 +307,13 @@ impl ErrorCode {
             ),
             NotInMaintenance => pick(zh, "该设备当前不在维护中。", "The device is not in maintenance."),
             RegistryFull => pick(zh, "设备数量已达上限。", "The hall has as many devices as it may register."),
+            ProgramInvalid => pick(
+                zh,
+                "公告不正确：标题 1–40 字，内容 1–500 字，每次播放 5–600 秒，结束时间在 90 天内。",
+                "The notice does not fit: title 1–40 characters, text 1–500, 5–600 s on screen, ending within 90 days.",
+            ),
+            UnknownProgram => pick(zh, "没有这条本厅公告。", "There is no such local notice."),
+            TooManyPrograms => pick(zh, "本厅公告数量已达上限（50 条）。", "The hall has as many local notices as it may (50)."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -416,6 +429,9 @@ mod tests {
             MaintenanceInvalid,
             NotInMaintenance,
             RegistryFull,
+            ProgramInvalid,
+            UnknownProgram,
+            TooManyPrograms,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

@@ -10,6 +10,7 @@ pub mod desk;
 pub mod devices;
 pub mod hall;
 pub mod owned;
+pub mod programs;
 pub mod tokens;
 pub mod updates;
 

@@ -156,6 +156,7 @@ mod devices;
 mod edges;
 mod mqtt;
 mod priority;
+mod programs;
 mod ratings;
 mod supervisor;
 mod updates;

@@ -12,6 +12,7 @@ mod devices;
 mod edges;
 mod faults;
 mod feed;
+mod programs;
 mod releases;
 
 /// The databases every test runs against: the embedded SQLite default, and
