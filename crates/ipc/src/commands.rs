@@ -190,6 +190,9 @@ mod tests {
                 "alarm_act",
                 "device_metrics",
                 "device_maintenance",
+                "screens",
+                "notice_add",
+                "notice_remove",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

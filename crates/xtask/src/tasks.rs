@@ -567,9 +567,24 @@ fn demo_programs(listen: &str, maintainer: &str) -> Result {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
     let programs = [
-        ("hours", "营业时间", "notice", "本厅营业时间：周一至周日 8:30–17:30（法定节假日另行通知）"),
-        ("bill", "电费缴纳提醒", "scroll", "电费缴纳提醒：请于每月 25 日前缴清电费，可使用网上国网 App 或自助终端缴费"),
-        ("peak", "业务高峰", "scroll", "业务高峰期间请使用自助终端办理查询、缴费业务"),
+        (
+            "hours",
+            "营业时间",
+            "notice",
+            "本厅营业时间：周一至周日 8:30–17:30（法定节假日另行通知）",
+        ),
+        (
+            "bill",
+            "电费缴纳提醒",
+            "scroll",
+            "电费缴纳提醒：请于每月 25 日前缴清电费，可使用网上国网 App 或自助终端缴费",
+        ),
+        (
+            "peak",
+            "业务高峰",
+            "scroll",
+            "业务高峰期间请使用自助终端办理查询、缴费业务",
+        ),
     ];
     // The server was just started: give it a few seconds to listen.
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -290,46 +290,42 @@ async fn programs(db: &str, dir: &std::path::Path) {
     let clip_file = releases.join("media").join(&clip_asset.sha256);
     std::fs::write(&clip_file, b"\x00\x00\x00\x18ftypmp42 a shorT clip").unwrap();
 
-    admin
-        .publish(
+    let h0101: &[&str] = &["H0101"];
+    let h0202: &[&str] = &["H0202"];
+    for (id, title, content, halls) in [
+        (
             "hours",
             "营业时间",
             json!({"kind": "notice", "text": "周一至周日 8:30–17:30"}),
             None,
-        )
-        .await;
-    admin
-        .publish(
+        ),
+        (
             "poster",
             "海报",
             json!({"kind": "image", "asset": poster_asset}),
-            Some(&["H0101"]),
-        )
-        .await;
-    admin
-        .publish(
+            Some(h0101),
+        ),
+        (
             "clip",
             "宣传片",
             json!({"kind": "video", "asset": clip_asset}),
-            Some(&["H0101"]),
-        )
-        .await;
-    admin
-        .publish(
+            Some(h0101),
+        ),
+        (
             "west",
             "城西提示",
             json!({"kind": "scroll", "text": "城西营业厅停车场维修"}),
-            Some(&["H0202"]),
-        )
-        .await;
-    admin
-        .publish(
+            Some(h0202),
+        ),
+        (
             "bill",
             "电费提醒",
             json!({"kind": "scroll", "text": "电费缴纳提醒：请于每月 25 日前缴清"}),
             None,
-        )
-        .await;
+        ),
+    ] {
+        admin.publish(id, title, content, halls).await;
+    }
     let (s, v) = admin.send("GET", "/admin/v1/programs", None).await;
     assert_eq!(s, StatusCode::OK);
     let listed: Vec<PublishedProgram> = serde_json::from_value(v).unwrap();
@@ -373,24 +369,9 @@ async fn programs(db: &str, dir: &std::path::Path) {
 
     // The hall node of H0101.
     let hall_dir = tempfile::tempdir_in(dir).unwrap();
-    let hall = hall_node::start(hall_node::Options {
-        db: hall_dir.path().join("hall.db"),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        utc_offset_minutes: 480,
-        demo: true,
-        queue: queue::QueueConfig::demo(),
-        province: Some(hall_node::uplink::Province {
-            url: base.clone(),
-            token: h1.clone(),
-        }),
-        devices: hall_node::alarms::AlarmOptions {
-            heartbeat_ms: 3_600_000,
-            ..Default::default()
-        },
-        mqtt: Default::default(),
-    })
-    .await
-    .unwrap();
+    let hall = hall_node::start(super::hall_options(hall_dir.path(), &base, &h1))
+        .await
+        .unwrap();
     let addr = hall.addr.to_string();
     let display = hall
         .store
