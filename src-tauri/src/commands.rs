@@ -11,6 +11,7 @@ use ipc::commands::{
     HallBoard, Login, Logout, MyCounter, Request, Response, SupervisorAct, SupervisorActions,
     UpdateInstall, UpdateStatus,
 };
+use ipc::commands::{NoticeAdd, NoticeRemove, Screens};
 use ipc::ApiError;
 use tauri::State;
 
@@ -183,6 +184,27 @@ pub async fn device_revoke(
     req: Request<DeviceRevoke>,
 ) -> Result<Response<DeviceRevoke>, ApiError> {
     desk.device_revoke(req).await
+}
+
+#[tauri::command]
+pub async fn screens(desk: State<'_, Desk>) -> Result<Response<Screens>, ApiError> {
+    desk.screens().await
+}
+
+#[tauri::command]
+pub async fn notice_add(
+    desk: State<'_, Desk>,
+    req: Request<NoticeAdd>,
+) -> Result<Response<NoticeAdd>, ApiError> {
+    desk.notice_add(req).await
+}
+
+#[tauri::command]
+pub async fn notice_remove(
+    desk: State<'_, Desk>,
+    req: Request<NoticeRemove>,
+) -> Result<Response<NoticeRemove>, ApiError> {
+    desk.notice_remove(req).await
 }
 
 #[cfg(test)]

@@ -70,6 +70,9 @@ pub fn run() {
             commands::device_commands,
             commands::device_add,
             commands::device_revoke,
+            commands::screens,
+            commands::notice_add,
+            commands::notice_remove,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -97,3 +97,17 @@ pub async fn device_add(req: AddDeviceRequest) -> Result<AddDeviceReply, ApiErro
 pub async fn device_revoke(device: String) -> Result<DeviceView, ApiError> {
     invoke::<c::DeviceRevoke>(device).await
 }
+
+pub async fn screens() -> Result<ipc::programs::ScreensView, ApiError> {
+    invoke::<c::Screens>(()).await
+}
+
+pub async fn notice_add(
+    notice: ipc::programs::NewNotice,
+) -> Result<ipc::programs::Program, ApiError> {
+    invoke::<c::NoticeAdd>(notice).await
+}
+
+pub async fn notice_remove(id: String) -> Result<ipc::hall::Empty, ApiError> {
+    invoke::<c::NoticeRemove>(id).await
+}

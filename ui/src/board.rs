@@ -1,4 +1,4 @@
-//! The supervisor's live hall board: queues per business, every counter, today's service, and the supervisor's actions.
+//! The supervisor's live hall board: queues per business, every counter, today's service, the supervisor's actions, and what the call displays show (`screens.rs`).
 //!
 //! Keyboard first: F1 calls a ticket to a counter, F6 moves a waiting ticket,
 //! F7 force-pauses and F9 signs off a counter; each opens a dialog that asks
@@ -11,6 +11,7 @@ use crate::i18n::{
     counter_label, duration, stage_text, status_text, supervisor_notice, text, use_i18n, T,
 };
 use crate::roles::format_time;
+use crate::screens::Screens;
 use crate::workbench::figures_view;
 use ipc::actions::{board_actions, board_key, BoardAction, CounterState};
 use ipc::hall::{BoardView, SupervisorNotice, SyncProblem};
@@ -266,6 +267,7 @@ pub fn Board() -> impl IntoView {
             <h2>{i18n.t(T::SupLogTitle)}</h2>
             {records}
         </section>
+        <Screens />
         {move || dialog.get().map(|(act, counter)| view! {
             <ActDialog act counter board on_done=done on_cancel=Callback::new(move |_: ()| dialog.set(None)) />
         })}

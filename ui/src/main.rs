@@ -12,6 +12,7 @@ mod login;
 mod monitor;
 mod provision;
 mod roles;
+mod screens;
 mod shell;
 mod update;
 mod workbench;

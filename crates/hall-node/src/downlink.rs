@@ -4,7 +4,9 @@
 //! role and whether the account is active; a password is whichever was set
 //! last, here or at the province); business types, priority classes and this
 //! hall's counters become the queue set-up of the next business day (a day
-//! keeps the set-up it opened with). Pages are applied with their cursor in
+//! keeps the set-up it opened with); programs for the hall's screens are
+//! kept with the feed (a withdrawn one as withdrawn) and wake the fetcher of
+//! their media files (`programs.rs`). Pages are applied with their cursor in
 //! one transaction, so an interrupted download resumes and never applies a
 //! record twice to a different effect (merges are idempotent). Every record
 //! of a page is checked against `sync_proto::limits` (by `Downloader::on_page`)
@@ -43,6 +45,8 @@ pub struct Sinks {
     pub config: watch::Sender<QueueConfig>,
     pub names: Arc<RwLock<Names>>,
     pub link: SharedLink,
+    /// Told when programs arrive, so their media files are fetched.
+    pub screens: crate::programs::Screens,
 }
 
 pub async fn run(store: Store, province: Province, hall: String, clock: Clock, sinks: Sinks) {
@@ -121,6 +125,7 @@ async fn apply(
     let mut staff = Vec::new();
     let mut hall_name = None;
     let mut setup_changed = false;
+    let mut programs = false;
     for r in records {
         let fields: Option<Fields> = match &r.body {
             Some(b) => Some(serde_json::from_value(b.clone()).map_err(|e| e.to_string())?),
@@ -149,6 +154,7 @@ async fn apply(
                 setup_changed = true;
             }
             (OwnedKind::Business | OwnedKind::Priority, _) => setup_changed = true,
+            (OwnedKind::Program, _) => programs = true,
             _ => {}
         }
     }
@@ -156,6 +162,9 @@ async fn apply(
         .apply_feed(FEED_PEER, cursor, &feed, &staff, hall_name.as_deref())
         .await
         .map_err(|e| e.to_string())?;
+    if programs {
+        sinks.screens.wake();
+    }
     if !staff.is_empty() {
         let names = store.staff_names().await.map_err(|e| e.to_string())?;
         *sinks.names.write().await = names.into_iter().collect::<HashMap<_, _>>();

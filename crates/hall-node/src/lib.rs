@@ -15,6 +15,7 @@ mod driver;
 pub mod error;
 mod http;
 pub mod mqtt;
+pub mod programs;
 mod secret;
 pub mod sim;
 pub mod uplink;
@@ -90,6 +91,8 @@ pub struct AppState {
     addr: SocketAddr,
     /// The device registry, presence and alarms.
     alarms: alarms::AlarmService,
+    /// The programs on the hall's screens and their media cache.
+    screens: programs::Screens,
 }
 
 /// A started hall node.
@@ -233,6 +236,14 @@ async fn start_with(
         offers: Arc::new(std::sync::Mutex::new(http::kept_offers(&store).await?)),
         addr,
         alarms: alarms.clone(),
+        screens: programs::Screens::new(
+            store.clone(),
+            opts.db
+                .parent()
+                .map(|d| d.join("programs"))
+                .unwrap_or_else(|| PathBuf::from("programs")),
+            opts.utc_offset_minutes,
+        ),
     };
     if let Some(province) = opts.province.clone() {
         let link = state.link.clone().unwrap_or_default();
@@ -247,14 +258,20 @@ async fn start_with(
         ));
         tokio::spawn(downlink::run(
             store.clone(),
-            province,
+            province.clone(),
             state.hall.code.to_string(),
             state.clock.clone(),
             downlink::Sinks {
                 config: config_tx,
                 names: state.names.clone(),
                 link: state.link.clone().unwrap_or_default(),
+                screens: state.screens.clone(),
             },
+        ));
+        tokio::spawn(programs::fetch_assets(
+            state.screens.clone(),
+            province,
+            state.http.clone(),
         ));
     }
     let (stop, stopped) = oneshot::channel::<()>();

@@ -99,6 +99,12 @@ commands! {
     DeviceAdd = "device_add", crate::devices::AddDeviceRequest => crate::devices::AddDeviceReply;
     /// Revoke a device's credential (by its id): it is cut at once.
     DeviceRevoke = "device_revoke", String => crate::devices::DeviceView;
+    /// What the call displays show now, and the hall's programs.
+    Screens = "screens", () => crate::programs::ScreensView;
+    /// Add a local notice (or scrolling text) to the call displays.
+    NoticeAdd = "notice_add", crate::programs::NewNotice => crate::programs::Program;
+    /// Remove a local notice (by its id).
+    NoticeRemove = "notice_remove", String => crate::hall::Empty;
 }
 
 /// Each live event of the hall node, forwarded to the window.
@@ -196,6 +202,9 @@ mod tests {
                 "device_commands",
                 "device_add",
                 "device_revoke",
+                "screens",
+                "notice_add",
+                "notice_remove",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

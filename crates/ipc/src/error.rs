@@ -103,6 +103,12 @@ pub enum ErrorCode {
     CommandUnderWay,
     /// No command of that id under way for this device.
     UnknownCommand,
+    /// A local notice's title (1–40), text (1–500), time on screen (5–600 s) or end (within 90 days) does not fit.
+    ProgramInvalid,
+    /// No program of that id (a local one, for removal).
+    UnknownProgram,
+    /// The hall has as many local notices as it may.
+    TooManyPrograms,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -325,6 +331,13 @@ impl ErrorCode {
                 "A command to this device is still under way; wait until it is confirmed or times out.",
             ),
             UnknownCommand => pick(zh, "没有这条待执行的命令。", "There is no such command under way."),
+            ProgramInvalid => pick(
+                zh,
+                "公告不正确：标题 1–40 字，内容 1–500 字，每次播放 5–600 秒，结束时间在 90 天内。",
+                "The notice does not fit: title 1–40 characters, text 1–500, 5–600 s on screen, ending within 90 days.",
+            ),
+            UnknownProgram => pick(zh, "没有这条本厅公告。", "There is no such local notice."),
+            TooManyPrograms => pick(zh, "本厅公告数量已达上限（50 条）。", "The hall has as many local notices as it may (50)."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -444,6 +457,9 @@ mod tests {
             CommandInvalid,
             CommandUnderWay,
             UnknownCommand,
+            ProgramInvalid,
+            UnknownProgram,
+            TooManyPrograms,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

@@ -96,6 +96,10 @@ pub struct WaitingView {
 pub struct DisplayState {
     pub calls: Vec<CallView>,
     pub waiting: Vec<WaitingView>,
+    /// The program beside the calls and the ticker under them, now (absent
+    /// from a node before programs).
+    #[serde(default)]
+    pub screen: Option<crate::programs::OnScreen>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod devices;
 mod error;
 pub mod hall;
 mod locale;
+pub mod programs;
 
 pub use commands::cmd;
 pub use error::{ApiError, ErrorCode};

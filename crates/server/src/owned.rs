@@ -21,9 +21,27 @@ pub async fn put(
     scope: &str,
     values: Map<String, Value>,
 ) -> Result<bool, ProvinceError> {
-    let kind = kind.as_str();
     let mut tx = s.pool.begin().await?;
-    let stored = db::owned::load(&mut tx, kind, key).await?.map(|(_, f)| f);
+    let changed = put_in(s, &mut tx, kind, key, scope, values).await?;
+    tx.commit().await?;
+    if changed {
+        s.fed.notify_waiters();
+    }
+    Ok(changed)
+}
+
+/// [`put`] inside the caller's transaction: the caller commits, then wakes
+/// the held pulls ([`fed`]) when anything changed.
+pub async fn put_in(
+    s: &AppState,
+    tx: &mut Tx,
+    kind: OwnedKind,
+    key: &str,
+    scope: &str,
+    values: Map<String, Value>,
+) -> Result<bool, ProvinceError> {
+    let kind = kind.as_str();
+    let stored = db::owned::load(tx, kind, key).await?.map(|(_, f)| f);
     let hlc = {
         let mut clock = s.clock.lock().unwrap_or_else(|p| p.into_inner());
         let now = now_ms();
@@ -51,12 +69,12 @@ pub async fn put(
             format!("The record exceeds what halls accept; nothing was stored: {why}"),
         ));
     }
-    let changed = db::owned::merge_in(&mut tx, kind, key, scope, &incoming).await?;
-    tx.commit().await?;
-    if changed {
-        s.fed.notify_waiters();
-    }
-    Ok(changed)
+    Ok(db::owned::merge_in(tx, kind, key, scope, &incoming).await?)
+}
+
+/// Wakes the pulls held waiting for news (after a commit of owned data).
+pub fn fed(s: &AppState) {
+    s.fed.notify_waiters();
 }
 
 /// A hall's upload of a field it shares (a password changed at the hall):

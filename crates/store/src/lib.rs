@@ -11,6 +11,7 @@ pub mod desk;
 pub mod devices;
 pub mod hall;
 pub mod owned;
+pub mod programs;
 pub mod tokens;
 pub mod updates;
 

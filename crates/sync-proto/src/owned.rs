@@ -19,6 +19,9 @@ pub const BUSINESS: &str = "business";
 pub const PRIORITY: &str = "priority";
 /// A hall's set-up: `name`, `counters` (`[{no, skills}]`), `strategy`, `overflow`, `recall_limit`. Key: hall code.
 pub const HALL: &str = "hall";
+/// A program on the halls' screens (`ProgramRecord`). Key: its id when it is
+/// for every hall, `id@HALL` for the copy of one of the halls it targets.
+pub const PROGRAM: &str = "program";
 /// Uploaded by a hall: a password changed there. Key: staff number; body `{password_hash}`.
 pub const STAFF_PASSWORD: &str = "staff_password";
 
@@ -30,6 +33,7 @@ pub enum OwnedKind {
     Business,
     Priority,
     Hall,
+    Program,
     /// A kind this version does not know: stored, not used.
     #[serde(untagged)]
     Other(String),
@@ -42,6 +46,7 @@ impl OwnedKind {
             BUSINESS => Self::Business,
             PRIORITY => Self::Priority,
             HALL => Self::Hall,
+            PROGRAM => Self::Program,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -52,6 +57,7 @@ impl OwnedKind {
             Self::Business => BUSINESS,
             Self::Priority => PRIORITY,
             Self::Hall => HALL,
+            Self::Program => PROGRAM,
             Self::Other(other) => other,
         }
     }
@@ -115,6 +121,112 @@ pub struct HallSetup {
     pub overflow: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recall_limit: Option<u32>,
+}
+
+/// A program the province publishes to halls' screens (its content, time on
+/// screen and when it runs, as the hall's `devices::program::Program` has
+/// them). A withdrawn program travels with `withdrawn: true`, and the hall
+/// drops it. Every field is always written, so a replacement overwrites all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramRecord {
+    pub id: String,
+    pub title: String,
+    pub content: ProgramContent,
+    /// Time on screen per turn.
+    pub seconds: u32,
+    pub from_ms: i64,
+    pub until_ms: i64,
+    /// Local minutes of the day it runs between (`None`: all day).
+    #[serde(default)]
+    pub hours: Option<(u16, u16)>,
+    /// Bit 0 = Monday … bit 6 = Sunday.
+    #[serde(default = "every_day")]
+    pub weekdays: u8,
+    #[serde(default)]
+    pub priority: u8,
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+fn every_day() -> u8 {
+    0x7f
+}
+
+/// What a program shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProgramContent {
+    Notice {
+        text: String,
+    },
+    /// A text for the ticker under the calls.
+    Scroll {
+        text: String,
+    },
+    Image {
+        asset: ProgramAsset,
+    },
+    Video {
+        asset: ProgramAsset,
+    },
+}
+
+impl ProgramContent {
+    /// Its kind as the wire spells it (`notice`, `scroll`, `image`, `video`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Notice { .. } => "notice",
+            Self::Scroll { .. } => "scroll",
+            Self::Image { .. } => "image",
+            Self::Video { .. } => "video",
+        }
+    }
+
+    /// The media file it shows, if any.
+    pub fn asset(&self) -> Option<&ProgramAsset> {
+        match self {
+            Self::Image { asset } | Self::Video { asset } => Some(asset),
+            _ => None,
+        }
+    }
+}
+
+/// A program's media file, named by its SHA-256 (lowercase hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramAsset {
+    pub sha256: String,
+    pub bytes: u64,
+    pub mime: String,
+}
+
+/// A maintainer's publication (or replacement) of a program:
+/// `PUT /admin/v1/programs/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishProgram {
+    pub title: String,
+    pub content: ProgramContent,
+    pub seconds: u32,
+    pub from_ms: i64,
+    pub until_ms: i64,
+    #[serde(default)]
+    pub hours: Option<(u16, u16)>,
+    #[serde(default = "every_day")]
+    pub weekdays: u8,
+    #[serde(default)]
+    pub priority: u8,
+    /// The hall codes it is for; `None`: every hall.
+    #[serde(default)]
+    pub halls: Option<Vec<String>>,
+}
+
+/// A program as the maintainers' API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedProgram {
+    pub program: ProgramRecord,
+    /// `None`: every hall.
+    pub halls: Option<Vec<String>>,
+    pub updated_at_ms: i64,
 }
 
 /// The plain values of a record as fields to stamp (a struct above, written out).

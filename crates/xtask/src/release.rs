@@ -393,7 +393,7 @@ fn refusal(what: &str, status: u16, body: &str) -> Fail {
 }
 
 /// One call to the province's admin API; a non-2xx answer is a refusal.
-fn call(
+pub(crate) fn call(
     agent: &ureq::Agent,
     method: &str,
     url: &str,

@@ -547,12 +547,72 @@ impl DemoProvince {
              curl -H 'Authorization: Bearer {maintainer}' http://{listen}/admin/v1/halls",
             data.display()
         );
-        Ok(Self {
+        let province = Self {
             child,
             url: format!("http://{listen}"),
             token,
-        })
+        };
+        // Dropped (and stopped) when the programs cannot be published.
+        demo_programs(listen, &maintainer)?;
+        Ok(province)
     }
+}
+
+/// The demo province's programs for the halls' screens (published again at
+/// each start, so they run from now for a year): the opening hours beside the
+/// calls and two scrolling texts in the ticker.
+fn demo_programs(listen: &str, maintainer: &str) -> Result {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let programs = [
+        (
+            "hours",
+            "营业时间",
+            "notice",
+            "本厅营业时间：周一至周日 8:30–17:30（法定节假日另行通知）",
+        ),
+        (
+            "bill",
+            "电费缴纳提醒",
+            "scroll",
+            "电费缴纳提醒：请于每月 25 日前缴清电费，可使用网上国网 App 或自助终端缴费",
+        ),
+        (
+            "peak",
+            "业务高峰",
+            "scroll",
+            "业务高峰期间请使用自助终端办理查询、缴费业务",
+        ),
+    ];
+    // The server was just started: give it a few seconds to listen.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(listen).is_err() {
+        if Instant::now() > deadline {
+            return fail(format!("the demo province does not listen on {listen}"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    for (id, title, kind, text) in programs {
+        let body = serde_json::json!({
+            "title": title, "content": {"kind": kind, "text": text}, "seconds": 20,
+            "from_ms": now - 60_000, "until_ms": now + 365 * 86_400_000,
+        });
+        crate::release::call(
+            &agent,
+            "PUT",
+            &format!("http://{listen}/admin/v1/programs/{id}"),
+            maintainer,
+            &[("content-type", "application/json")],
+            body.to_string().as_bytes(),
+            &format!("the demo program {id}"),
+        )?;
+    }
+    Ok(())
 }
 
 impl Drop for DemoProvince {

@@ -10,6 +10,7 @@ mod client;
 mod events;
 mod hosted;
 mod outbox;
+mod programs;
 mod session;
 
 pub use events::Notify;

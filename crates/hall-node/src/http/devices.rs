@@ -1,4 +1,4 @@
-//! What the call display and the evaluation pads read, and the pads' ratings.
+//! What the call display (its calls, waiting counts and programs) and the evaluation pads read, and the pads' ratings.
 
 use super::Body;
 use crate::auth::Caller;
@@ -31,10 +31,12 @@ async fn display(
     if !matches!(&caller, Caller::Staff(_)) {
         caller.device(DeviceKind::Display)?;
     }
+    let screen = s.screens.now(s.clock.now()).await?;
     let state = s.driver.state.read().await;
     Ok(Json(DisplayState {
         calls: state.recent_calls.iter().cloned().collect(),
         waiting: views::waiting(&state.queue),
+        screen: Some(screen),
     }))
 }
 

@@ -8,6 +8,7 @@ mod edge;
 mod events;
 mod monitor;
 mod pages;
+mod programs;
 mod sessions;
 mod supervisor;
 mod tickets;
@@ -35,7 +36,8 @@ pub fn router(state: AppState) -> Router {
         .merge(board::router())
         .merge(events::router())
         .merge(pages::router())
-        .merge(updates::router());
+        .merge(updates::router())
+        .merge(programs::router());
     edges(routes)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)

@@ -105,6 +105,10 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
     ("POST", "/api/v1/devices/{id}/commands", Seg::Text, true),
     ("GET", "/api/v1/devices/{id}/commands", Seg::Text, false),
     ("POST", "/api/v1/commands/{id}/reply", Seg::Text, true),
+    ("GET", "/api/v1/programs", Seg::None, false),
+    ("POST", "/api/v1/programs", Seg::None, true),
+    ("DELETE", "/api/v1/programs/{id}", Seg::Text, false),
+    ("GET", "/api/v1/programs/assets/{sha256}", Seg::Text, false),
 ];
 
 /// The paths of every `.route("…"` in `dir`'s Rust files.

@@ -157,6 +157,7 @@ mod devices;
 mod edges;
 mod mqtt;
 mod priority;
+mod programs;
 mod ratings;
 mod supervisor;
 mod updates;

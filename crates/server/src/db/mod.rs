@@ -4,11 +4,13 @@
 //! themselves. `tokens` covers halls and maintainers, `sync` what halls
 //! upload, `devices` their device registries and alarms, `owned` the
 //! records the province owns and feeds down, `releases` the releases and
-//! their artifacts.
+//! their artifacts, `programs` the programs for the halls' screens and
+//! their media files.
 
 pub mod devices;
 pub mod halls;
 pub mod owned;
+pub mod programs;
 pub mod releases;
 pub mod sync;
 pub mod tokens;

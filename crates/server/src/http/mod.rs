@@ -2,13 +2,15 @@
 //!
 //! - `sync`: `/sync/v1/upload`, `/pull`, `/status` (hall token);
 //! - `updates`: `/sync/v1/updates/offer` and the artifacts (hall token);
-//! - `halls`, `devices`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token).
+//! - `halls`, `devices`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token);
+//! - `programs`: `/admin/v1/programs…` (maintainer token) and a program's media file for a hall (hall token).
 
 mod auth;
 mod catalogue;
 mod devices;
 pub mod edge;
 mod halls;
+mod programs;
 mod releases;
 mod staff;
 mod sync;
@@ -30,7 +32,8 @@ pub fn router() -> Router<AppState> {
         .merge(devices::router())
         .merge(staff::router())
         .merge(catalogue::router())
-        .merge(releases::router());
+        .merge(releases::router())
+        .merge(programs::router());
     edges(routes)
         .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         // A span per request, so every line logged while answering it names the request.

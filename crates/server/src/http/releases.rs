@@ -171,7 +171,7 @@ async fn put_artifact(
     let signature = header_text("x-signature").ok_or_else(|| {
         ProvinceError::invalid("缺少签名（x-signature）", "x-signature is missing")
     })?;
-    let part = receive(&s.release_dir, body).await?;
+    let part = receive(&s.release_dir, body, MAX_ARTIFACT as u64).await?;
     let stored = keep(&s, &v, &signature, &part).await;
     // Kept under its digest, or refused: the part file goes either way.
     let _ = tokio::fs::remove_file(&part.path).await;
@@ -193,14 +193,18 @@ async fn put_artifact(
 }
 
 /// An upload on disk, not yet kept.
-struct Part {
-    path: std::path::PathBuf,
-    sha256: String,
-    size: u64,
+pub(super) struct Part {
+    pub(super) path: std::path::PathBuf,
+    pub(super) sha256: String,
+    pub(super) size: u64,
 }
 
-/// Streams the body into a part file of `dir`, hashing it on the way.
-async fn receive(dir: &std::path::Path, mut body: Body) -> Result<Part, ProvinceError> {
+/// Streams the body into a part file of `dir`, hashing it on the way; more than `max` bytes is refused.
+pub(super) async fn receive(
+    dir: &std::path::Path,
+    mut body: Body,
+    max: u64,
+) -> Result<Part, ProvinceError> {
     tokio::fs::create_dir_all(dir)
         .await
         .map_err(ProvinceError::internal)?;
@@ -226,7 +230,7 @@ async fn receive(dir: &std::path::Path, mut body: Body) -> Result<Part, Province
                 continue;
             };
             size += chunk.len() as u64;
-            if size > MAX_ARTIFACT as u64 {
+            if size > max {
                 return Err(ProvinceError::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "payload_too_large",

@@ -121,6 +121,31 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
         Who::Hall,
         Takes::Nothing,
     ),
+    ("GET", "/admin/v1/programs", Who::Maintainer, Takes::Nothing),
+    (
+        "PUT",
+        "/admin/v1/programs/{id}",
+        Who::Maintainer,
+        Takes::Json,
+    ),
+    (
+        "DELETE",
+        "/admin/v1/programs/{id}",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
+        "POST",
+        "/admin/v1/programs/assets",
+        Who::Maintainer,
+        Takes::Raw,
+    ),
+    (
+        "GET",
+        "/sync/v1/programs/assets/{sha256}",
+        Who::Hall,
+        Takes::Nothing,
+    ),
 ];
 
 /// The paths of every `.route("…"` in the Rust files under `dir`.
@@ -182,6 +207,8 @@ fn good(param: &str) -> String {
         "staff_no" => "1001",
         "version" => "1.2.3",
         "target" => "linux-x86_64-deb",
+        "id" => "p1",
+        "sha256" => return "ab".repeat(32),
         other => panic!("no good value for {{{other}}}"),
     }
     .to_owned()

@@ -12,6 +12,7 @@ mod devices;
 mod edges;
 mod faults;
 mod feed;
+mod programs;
 mod releases;
 
 /// The databases every test runs against: the embedded SQLite default, and
@@ -108,6 +109,27 @@ async fn wait_for(db: &str, n: i64) {
     }
 }
 
+/// A demo hall node with its data in `dir`, replicating to the province at `url` with `token`.
+fn hall_options(dir: &std::path::Path, url: &str, token: &str) -> hall_node::Options {
+    hall_node::Options {
+        db: dir.join("hall.db"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        utc_offset_minutes: 480,
+        demo: true,
+        queue: queue::QueueConfig::demo(),
+        province: Some(hall_node::uplink::Province {
+            url: url.to_owned(),
+            token: token.to_owned(),
+        }),
+        // No simulator runs: the demo's MQTT devices are not missed within the test.
+        devices: hall_node::alarms::AlarmOptions {
+            heartbeat_ms: 3_600_000,
+            ..Default::default()
+        },
+        mqtt: Default::default(),
+    }
+}
+
 fn store_kind() -> store::hall::DeviceKind {
     store::hall::DeviceKind::Kiosk
 }
@@ -132,23 +154,11 @@ async fn catch_up(db: &str, dir: &std::path::Path) {
     let mut prov = province(db, port);
     let hall_dir = tempfile::tempdir_in(dir).unwrap();
 
-    let hall = hall_node::start(hall_node::Options {
-        db: hall_dir.path().join("hall.db"),
-        listen: "127.0.0.1:0".parse().unwrap(),
-        utc_offset_minutes: 480,
-        demo: true,
-        queue: queue::QueueConfig::demo(),
-        province: Some(hall_node::uplink::Province {
-            url: format!("http://127.0.0.1:{port}"),
-            token: token.clone(),
-        }),
-        // No simulator runs: the demo's MQTT devices are not missed within the test.
-        devices: hall_node::alarms::AlarmOptions {
-            heartbeat_ms: 3_600_000,
-            ..Default::default()
-        },
-        mqtt: Default::default(),
-    })
+    let hall = hall_node::start(hall_options(
+        hall_dir.path(),
+        &format!("http://127.0.0.1:{port}"),
+        &token,
+    ))
     .await
     .unwrap();
     let addr = hall.addr.to_string();

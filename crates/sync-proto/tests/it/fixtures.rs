@@ -201,6 +201,7 @@ fn the_kinds_spell_as_they_always_did() {
         (OwnedKind::Business, "business"),
         (OwnedKind::Priority, "priority"),
         (OwnedKind::Hall, "hall"),
+        (OwnedKind::Program, "program"),
     ] {
         assert_eq!(kind.as_str(), text);
         assert_eq!(OwnedKind::parse(text), kind);
