@@ -59,13 +59,40 @@ impl App {
     /// The demo devices' tokens of the hosted hall node, by name (`kiosk`, `display`, `pad-1`…).
     pub async fn device_tokens(&self) -> Result<serde_json::Map<String, serde_json::Value>> {
         let store = store::Store::open(&self.data.path().join("app").join("hall.db")).await?;
+        let json = store
+            .setting("demo_device_tokens")
+            .await?
+            .ok_or("the hall has no demo devices")?;
+        store.close().await;
+        Ok(serde_json::from_str(&json)?)
+    }
+
+    /// Starts the app in a fresh data dir with extra environment.
+    pub async fn launch_with(env: &[(&str, &str)]) -> Result<Self> {
+        Self::launch_binary(env_path("YYT_APP_BINARY")?, tempfile::tempdir()?, env).await
+    }
+
+    /// The hosted hall's MQTT devices, simulated from here against its broker
+    /// (launch with `YYT_DEMO_DEVICES=off`, so the app's own do not run).
+    pub async fn simulate_devices(&self) -> Result<hall_node::devsim::DevSim> {
+        use hall_node::devsim::{DevSim, SimConfig};
+        let file = self.data.path().join("app").join("hall-node.mqtt");
+        let mut addr = None;
+        for _ in 0..100 {
+            if let Ok(a) = std::fs::read_to_string(&file) {
+                addr = Some(a.trim().parse::<std::net::SocketAddr>()?);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let addr = addr.ok_or_else(|| format!("{} was not written", file.display()))?;
+        let store = store::Store::open(&self.data.path().join("app").join("hall.db")).await?;
         let fleet = hall_node::devsim::demo_fleet(&store).await?;
         let hall = store.this_hall().await?;
         store.close().await;
         if fleet.is_empty() {
             return Err("the hall has no demo MQTT devices".into());
         }
-        use hall_node::devsim::{DevSim, SimConfig};
         let mut cfg = SimConfig::new(hall.code.as_str(), &addr.ip().to_string(), addr.port());
         cfg.heartbeat = Duration::from_secs(2);
         Ok(DevSim::start(cfg, fleet))
