@@ -367,15 +367,18 @@ pub fn Monitor() -> impl IntoView {
                     f64::from(d.device.spot.x) / 10.0,
                     f64::from(d.device.spot.y) / 10.0
                 );
-                let kind = d.device.kind;
                 let pick = id.clone();
-                let title = d.device.name.clone();
+                let title = format!(
+                    "{} · {}",
+                    text(i18n.locale.get_untracked(), kind_text(d.device.kind)),
+                    d.device.name
+                );
                 view! {
                     <button type="button" class=format!("plan-badge {class}") style=style data-device=id.clone()
                         data-state=class title=title.clone() tabindex="-1"
                         on:click=move |_| picked_device.set(Some(pick.clone()))>
                         <span class="plan-dot"></span>
-                        <span class="plan-label">{move || text(i18n.locale.get(), kind_text(kind)).chars().take(4).collect::<String>()}" "{id.clone()}</span>
+                        <span class="plan-label">{id.clone()}</span>
                     </button>
                 }
             })

@@ -207,6 +207,43 @@ async fn a_customer_from_kiosk_to_counter_to_display_to_pad() -> Result {
     app.wait_text("#my-counter", "1 号窗口").await?;
     app.wait_text("#no-customer", "按 F1 叫号").await?;
 
+    // The supervisor has a notice and a scrolling text put up beside the calls.
+    let http = reqwest::Client::new();
+    let session: ipc::hall::SessionReply = http
+        .post(format!("http://{hall}/api/v1/sessions"))
+        .json(&ipc::LoginRequest {
+            staff_no: "2001".into(),
+            password: "demo-2001".into(),
+        })
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    for notice in [
+        ipc::programs::NewNotice {
+            title: "营业时间".into(),
+            text: "周一至周日 8:30–17:30\n节假日照常营业\n缴费、查询可使用自助终端".into(),
+            scroll: false,
+            seconds: Some(600),
+            until_ms: None,
+        },
+        ipc::programs::NewNotice {
+            title: "高峰提示".into(),
+            text: "业务高峰时段，电费缴纳请使用自助缴费终端或“网上国网”App".into(),
+            scroll: true,
+            seconds: None,
+            until_ms: None,
+        },
+    ] {
+        http.post(format!("http://{hall}/api/v1/programs"))
+            .bearer_auth(&session.token)
+            .json(&notice)
+            .send()
+            .await?
+            .error_for_status()?;
+    }
+
     // The display and the pad at counter 1 are on; a customer takes a ticket at the kiosk.
     let display = Browser::open(
         &format!("http://{hall}/display?token={}", token("display")),
@@ -253,6 +290,9 @@ async fn a_customer_from_kiosk_to_counter_to_display_to_pad() -> Result {
         spoken.to_string().contains("请 A 零 零 一 号 到 1 号窗口"),
         "announced {spoken}"
     );
+    // The notice stands beside the calls, the scrolling text under them.
+    display.wait_text("#program-title", "营业时间").await?;
+    display.wait_text("#ticker-text", "网上国网").await?;
     display.screenshot("device-display").await?;
     app.screenshot("workbench-called").await?;
 

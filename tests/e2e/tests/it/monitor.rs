@@ -51,7 +51,14 @@ async fn a_terminal_out_of_paper_rings_is_acknowledged_and_clears() -> Result {
     )
     .await?;
     app.wait_text("#device-panel", "暂停服务").await?;
+    app.client
+        .execute(
+            "document.getElementById('device-panel').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await?;
     app.screenshot("monitor-command").await?;
+    app.client.execute("window.scrollTo(0, 0)", vec![]).await?;
 
     // Paper refilled: the alarm clears by itself, and the history keeps it.
     sim.fault(&t01, SimFault::Restore)?;
