@@ -177,7 +177,7 @@ pub fn CommandLog(device: String) -> impl IntoView {
         view! {
             <table class="table small" id="command-log">
                 <thead><tr>
-                    <th>{text(locale, T::DevLastHeard)}</th>
+                    <th>{text(locale, T::CmdAt)}</th>
                     <th>{text(locale, T::MonCommands)}</th>
                     <th>{text(locale, T::CmdBy)}</th>
                     <th>{text(locale, T::DevState)}</th>

@@ -362,10 +362,11 @@ pub fn Monitor() -> impl IntoView {
             .map(|d| {
                 let id = d.device.id.to_string();
                 let class = badge_class(&d, worst.get(&id).copied());
+                // The plan's edges keep a margin, so a badge at 0 or 1000 is whole.
                 let style = format!(
                     "left: {:.1}%; top: {:.1}%",
-                    f64::from(d.device.spot.x) / 10.0,
-                    f64::from(d.device.spot.y) / 10.0
+                    5.0 + f64::from(d.device.spot.x) * 0.09,
+                    5.0 + f64::from(d.device.spot.y) * 0.09
                 );
                 let pick = id.clone();
                 let title = format!(

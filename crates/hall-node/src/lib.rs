@@ -427,7 +427,7 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
         id: id("ups-1")?,
         kind: K::Ups,
         name: "不间断电源".into(),
-        spot: at(970, 40),
+        spot: at(950, 40),
         counter: None,
         depends_on: vec![],
     });
@@ -435,7 +435,7 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
         id: id("sw-1")?,
         kind: K::Switch,
         name: "网络交换机".into(),
-        spot: at(930, 40),
+        spot: at(780, 40),
         counter: None,
         depends_on: vec![id("ups-1")?],
     });
