@@ -463,7 +463,7 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
             id: id(&format!("pc-{counter}"))?,
             kind: K::CounterPc,
             name: format!("{counter} 号窗口电脑"),
-            spot: at(x, 260),
+            spot: at(x, 200),
             counter: Some(counter),
             depends_on: on_switch.clone(),
         });
@@ -471,7 +471,7 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
             id: id(&format!("pad-{counter}"))?,
             kind: K::Pad,
             name: format!("{counter} 号窗口评价器"),
-            spot: at(x, 330),
+            spot: at(x, 290),
             counter: Some(counter),
             depends_on: vec![id(&format!("pc-{counter}"))?],
         });
@@ -484,7 +484,11 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
             id: id(&format!("T0{n}"))?,
             kind: K::Terminal,
             name: format!("自助缴费终端 {n}"),
-            spot: at(60 + 90 * n, 700),
+            // Two by two in the self-service corner.
+            spot: at(
+                if n % 2 == 1 { 100 } else { 250 },
+                if n <= 2 { 560 } else { 740 },
+            ),
             counter: None,
             depends_on: on_switch.clone(),
         });
