@@ -749,13 +749,21 @@ impl Inner {
     }
 
     /// What holds a command to `id` back right now: its presence, and what it is busy with.
+    ///
+    /// Online here needs evidence from this run: a page's live connection
+    /// open now (an order goes down that connection), or an MQTT device heard
+    /// since the node started (presence counts everyone as heard at start, so
+    /// nobody is called offline too early; a command must not go out on that).
     async fn device_now(&self, id: &DeviceId, now: i64) -> Now {
-        let online = self.presence.is_online(id);
         let Some(r) = self.records.get(id) else {
             return Now {
                 online: false,
                 busy: None,
             };
+        };
+        let online = match r.device.kind.link() {
+            Link::Web => self.sockets.get(id).is_some_and(|n| *n > 0),
+            _ => self.presence.is_online(id) && self.last_heard.contains_key(id),
         };
         let busy = match r.device.kind {
             devices::DeviceKind::Pad => {

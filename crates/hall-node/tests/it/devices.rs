@@ -902,16 +902,16 @@ impl Remote {
 
 /// Starts the real binary with MQTT heartbeats of 1 s; returns it and its address.
 fn spawn_beating(db: &std::path::Path) -> (std::process::Child, SocketAddr) {
+    spawn_node(db, &[])
+}
+
+/// A demo hall node process on `db` whose MQTT devices beat every second, with `extra` arguments.
+fn spawn_node(db: &std::path::Path, extra: &[&str]) -> (std::process::Child, SocketAddr) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hall-node"))
-        .args([
-            "--demo",
-            "--listen",
-            "127.0.0.1:0",
-            "--heartbeat-secs",
-            "1",
-            "--db",
-        ])
+        .args(["--demo", "--listen", "127.0.0.1:0", "--heartbeat-secs", "1"])
+        .args(extra)
+        .arg("--db")
         .arg(db)
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -1006,6 +1006,101 @@ async fn kill_9_with_alarms_open_loses_and_doubles_none() {
             .count();
         assert_eq!(queued, journaled, "alarm {}", a.id);
     }
+}
+
+/// A node process that is killed however the test ends (a failed assertion included).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A supervisor's command held for a silent terminal survives a kill -9: its
+/// audit trail is whole, it is still under way after the restart (another
+/// command to the device waits its turn), journaled and queued once.
+#[tokio::test]
+async fn kill_9_with_a_command_held_keeps_it_and_its_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hall.db");
+    // No broker: the terminals are never heard, and a command to one waits for it.
+    let node = || {
+        let (child, addr) = spawn_node(&db, &["--mqtt", "off"]);
+        (KillOnDrop(child), addr)
+    };
+    let (mut child, addr) = node();
+    let n = Remote::new(addr);
+    let sup = n.login("2001").await;
+    n.until("the terminals offline", &sup, |a| {
+        a.iter()
+            .any(|a| a.key == ::devices::AlarmKey::device(&id("T01"), Fault::Offline))
+    })
+    .await;
+    let command = |out: bool| {
+        n.http
+            .post(format!("{}/api/v1/devices/T01/commands", n.base))
+            .bearer_auth(&sup)
+            .json(&json!({"action": {"kind": "out_of_service", "out": out}, "ttl_seconds": 600}))
+            .send()
+    };
+    let r = command(true).await.unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let held: ::devices::command::Command = r.json().await.unwrap();
+    assert!(
+        matches!(held.state, ::devices::command::CommandState::Waiting { .. }),
+        "{held:?}"
+    );
+    child.0.kill().unwrap(); // SIGKILL
+    child.0.wait().unwrap();
+
+    let (mut child, addr) = node();
+    let n = Remote::new(addr);
+    let sup = n.login("2001").await;
+    let log: Vec<::devices::command::Command> = n
+        .http
+        .get(format!("{}/api/v1/devices/T01/commands", n.base))
+        .bearer_auth(&sup)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        log,
+        vec![held.clone()],
+        "the command as it was acknowledged"
+    );
+    let r = n
+        .http
+        .post(format!("{}/api/v1/devices/T01/commands", n.base))
+        .bearer_auth(&sup)
+        .json(&json!({"action": {"kind": "out_of_service", "out": false}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::CONFLICT,
+        "the restored command is still under way"
+    );
+    child.0.kill().unwrap();
+    child.0.wait().unwrap();
+    let store = store::Store::open(&db).await.unwrap();
+    assert_eq!(
+        store.command_events(held.id).await.unwrap(),
+        vec![held.clone()]
+    );
+    let queued = store
+        .outbox_after(0, 10_000)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.kind == "device_command" && r.key == held.id.to_string())
+        .count();
+    assert_eq!(queued, 1);
 }
 
 #[tokio::test]
