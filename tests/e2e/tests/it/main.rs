@@ -333,6 +333,7 @@ async fn a_customer_from_kiosk_to_counter_to_display_to_pad() -> Result {
 
 const F6: &str = "\u{E036}";
 const F7: &str = "\u{E037}";
+const F8: &str = "\u{E038}";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_clerk_transfers_and_pauses_from_the_keyboard() -> Result {

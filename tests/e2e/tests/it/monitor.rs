@@ -1,6 +1,6 @@
 //! The supervisor's device monitor in the real window: a terminal runs out of paper, the alarm is acknowledged from the keyboard, the terminal is taken out of service by a command it confirms, the paper is refilled and the alarm clears.
 
-use super::{sign_in, ALT, ENTER, ESCAPE, RELEASE};
+use super::{sign_in, ALT, ENTER, ESCAPE, F8, RELEASE};
 use e2e::{App, Result};
 use hall_node::devsim::SimFault;
 
@@ -83,6 +83,23 @@ async fn a_terminal_out_of_paper_rings_is_acknowledged_and_clears() -> Result {
     app.keys(ESCAPE).await?;
     app.find("#floor-plan .plan-badge[data-device='T09']")
         .await?;
+
+    // On the board, F8 puts up a hall notice; the screens card says what the displays show.
+    app.keys(&format!("{ALT}1{RELEASE}")).await?;
+    app.wait_text("#page-title", "大厅总览").await?;
+    app.keys(F8).await?;
+    app.type_into("#notice-title", "今日提示").await?;
+    app.type_into("#notice-text", "自助缴费终端 1 暂停服务，请使用其他终端")
+        .await?;
+    app.keys(ENTER).await?;
+    app.wait_text("#screen-program", "今日提示").await?;
+    app.client
+        .execute(
+            "document.getElementById('screens').scrollIntoView({block: 'center'})",
+            vec![],
+        )
+        .await?;
+    app.screenshot("board-screens").await?;
     sim.stop();
     app.close().await
 }
