@@ -8,6 +8,7 @@
 
 use crate::api;
 use crate::app::HallTick;
+use crate::dialog;
 use crate::i18n::{text, use_i18n, T};
 use crate::roles::format_time;
 use ipc::devices::{
@@ -220,9 +221,6 @@ pub fn CommandDialog(
         let id = id.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            if busy.get_untracked() {
-                return;
-            }
             let action = match what {
                 CmdKind::Service(out) => Action::OutOfService { out },
                 CmdKind::Reload => Action::Reload,
@@ -239,7 +237,6 @@ pub fn CommandDialog(
                     }
                 },
             };
-            busy.set(true);
             let act = DeviceCommandAct {
                 device: id.clone(),
                 request: CommandRequest {
@@ -247,22 +244,12 @@ pub fn CommandDialog(
                     ttl_seconds: None,
                 },
             };
-            spawn_local(async move {
-                let answer = api::device_command(act).await;
-                busy.set(false);
-                match answer {
-                    Ok(_) => on_done.run(()),
-                    Err(e) => error.set(Some(e)),
-                }
+            dialog::send(busy, error, api::device_command(act), move |_| {
+                on_done.run(())
             });
         }
     };
-    let keys = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_cancel.run(());
-        }
-    };
+    let keys = dialog::on_escape(on_cancel);
     let details = match what {
         CmdKind::Message => Some(
             view! {

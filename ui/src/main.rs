@@ -6,6 +6,7 @@ mod app;
 mod board;
 mod chart;
 mod device_commands;
+mod dialog;
 mod i18n;
 mod ipc;
 mod login;

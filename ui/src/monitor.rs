@@ -11,6 +11,7 @@ use crate::api;
 use crate::app::HallTick;
 use crate::chart::{Chart, Series, TimeChart};
 use crate::device_commands::{command_for_key, CmdKind, CommandButtons, CommandDialog, CommandLog};
+use crate::dialog;
 use crate::i18n::{fault_text, kind_text, severity_text, text, use_i18n, T};
 use crate::provision::{AddDeviceDialog, RevokeDialog};
 use crate::roles::format_time;
@@ -617,14 +618,10 @@ fn NoteDialog(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
         let note = note.get_untracked();
         let device = device.clone();
-        spawn_local(async move {
-            let answer = match what {
+        let call = async move {
+            match what {
                 Ask::Acknowledge => api::alarm_act(AlarmAct {
                     id,
                     act: AlarmActKind::Acknowledge { note },
@@ -652,20 +649,11 @@ fn NoteDialog(
                     .map(|_| ()),
                     None => Ok(()),
                 },
-            };
-            busy.set(false);
-            match answer {
-                Ok(()) => on_done.run(()),
-                Err(e) => error.set(Some(e)),
             }
-        });
+        };
+        dialog::send(busy, error, call, move |()| on_done.run(()));
     };
-    let keys = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_cancel.run(());
-        }
-    };
+    let keys = dialog::on_escape(on_cancel);
     view! {
         <div class="overlay" on:click=move |_| on_cancel.run(())>
             <form class="dialog card" id="alarm-dialog" data-ask=format!("{what:?}").to_lowercase()

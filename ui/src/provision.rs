@@ -5,12 +5,12 @@
 //! last anyone sees of it (a lost one is revoked and the device added again).
 
 use crate::api;
+use crate::dialog;
 use crate::i18n::{kind_text, text, use_i18n, T};
 use ipc::devices::{AddDeviceReply, AddDeviceRequest, Credential, DeviceKind, DeviceView, Spot};
 use ipc::{ApiError, Locale};
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// The QR code of `text` as an SVG document (our own drawing, never user markup).
 fn qr_svg(text: &str) -> Option<String> {
@@ -64,9 +64,6 @@ pub fn AddDeviceDialog(on_close: Callback<()>) -> impl IntoView {
             on_close.run(());
             return;
         }
-        if busy.get_untracked() {
-            return;
-        }
         let number = |s: RwSignal<String>| s.get_untracked().trim().parse::<u16>().ok();
         let (Some(sx), Some(sy)) = (number(x), number(y)) else {
             error.set(Some(ApiError::new(ipc::ErrorCode::DeviceInvalid)));
@@ -85,25 +82,11 @@ pub fn AddDeviceDialog(on_close: Callback<()>) -> impl IntoView {
             counter: counter_no,
             depends_on: split_ids(&depends.get_untracked()),
         };
-        busy.set(true);
-        spawn_local(async move {
-            let answer = api::device_add(req).await;
-            busy.set(false);
-            match answer {
-                Ok(reply) => {
-                    error.set(None);
-                    issued.set(Some(reply));
-                }
-                Err(e) => error.set(Some(e)),
-            }
+        dialog::send(busy, error, api::device_add(req), move |reply| {
+            issued.set(Some(reply))
         });
     };
-    let keys = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_close.run(());
-        }
-    };
+    let keys = dialog::on_escape(on_close);
     let field = move |label: T,
                       for_id: &'static str,
                       value: RwSignal<String>,
@@ -222,27 +205,12 @@ pub fn RevokeDialog(
         let id = id.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            if busy.get_untracked() {
-                return;
-            }
-            busy.set(true);
-            let id = id.clone();
-            spawn_local(async move {
-                let answer = api::device_revoke(id).await;
-                busy.set(false);
-                match answer {
-                    Ok(_) => on_done.run(()),
-                    Err(e) => error.set(Some(e)),
-                }
+            dialog::send(busy, error, api::device_revoke(id.clone()), move |_| {
+                on_done.run(())
             });
         }
     };
-    let keys = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
-            ev.prevent_default();
-            on_cancel.run(());
-        }
-    };
+    let keys = dialog::on_escape(on_cancel);
     let warning = move || {
         if i18n.locale.get() == Locale::ZhCn {
             format!("吊销后「{name}」会立即断开，凭据不能再用；要重新接入须重新添加设备。")
