@@ -99,12 +99,16 @@ pub enum Fault {
     WaitTooLong,
     /// A clerk's recent ratings fell below the satisfaction floor.
     SatisfactionLow,
+    /// A camera's footage cannot be recorded: the storage is full of footage that must be kept.
+    StorageFull,
 }
 
 impl Fault {
     pub fn severity(self) -> Severity {
         match self {
-            Fault::DependantsLost | Fault::BatteryLow | Fault::LinkDown => Severity::Critical,
+            Fault::DependantsLost | Fault::BatteryLow | Fault::LinkDown | Fault::StorageFull => {
+                Severity::Critical
+            }
             Fault::Offline
             | Fault::PaperOut
             | Fault::PrinterJam
@@ -140,6 +144,7 @@ impl Fault {
             Fault::OnBattery => "市电中断，电池供电",
             Fault::BatteryLow => "电池电量低",
             Fault::LinkDown => "网络链路中断",
+            Fault::StorageFull => "录像存储已满",
             Fault::WaitTooLong => "客户等候超时",
             Fault::SatisfactionLow => "满意度低于底线",
         }

@@ -20,6 +20,8 @@
 //! - [`program`]: what the hall's screens show, and when.
 //! - [`command`]: safe control commands with preconditions, a time to
 //!   live and the device's confirmation.
+//! - [`video`]: cameras' streams and coverage, the recorders' supervision,
+//!   retention under evidence locks, timelines with their gaps.
 
 pub mod alarm;
 pub mod command;
@@ -28,6 +30,7 @@ pub mod program;
 pub mod quality;
 pub mod registry;
 pub mod telemetry;
+pub mod video;
 
 pub use alarm::{
     Alarm, AlarmChange, AlarmConfig, AlarmError, AlarmId, AlarmKey, AlarmState, Alarms, Fault,

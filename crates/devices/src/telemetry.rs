@@ -114,6 +114,9 @@ pub struct Metrics {
     /// A terminal switched out of service (by a command or its own door switch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_of_service: Option<bool>,
+    /// A camera's recorder held because the storage is full of footage that must be kept (the hall node's own report).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_full: Option<bool>,
 }
 
 /// One report of a device.
@@ -176,6 +179,9 @@ impl Metrics {
         }
         if let Some(up) = self.link_up {
             out.push((Fault::LinkDown, !up));
+        }
+        if let Some(full) = self.storage_full {
+            out.push((Fault::StorageFull, full));
         }
         out
     }

@@ -105,6 +105,24 @@ commands! {
     NoticeAdd = "notice_add", crate::programs::NewNotice => crate::programs::Program;
     /// Remove a local notice (by its id).
     NoticeRemove = "notice_remove", String => crate::hall::Empty;
+    /// The cameras with their recorders, and the storage.
+    VideoCameras = "video_cameras", () => crate::video::VideoView;
+    /// Set where a camera's stream is and what it covers.
+    VideoSetup = "video_setup", crate::video::SetCameraAct => crate::video::CameraView;
+    /// Watch a camera live or a recorded range: a tokened playlist address (audited).
+    VideoWatch = "video_watch", crate::video::WatchRequest => crate::video::Watch;
+    /// The cameras and footage around an event.
+    VideoAround = "video_around", crate::video::AroundRequest => crate::video::Around;
+    /// Export a range as one MP4, saved on this PC (audited).
+    VideoExport = "video_export", crate::video::ExportRequest => crate::video::SavedClip;
+    /// The evidence locks, open ones first.
+    VideoLocks = "video_locks", () => Vec<crate::video::EvidenceLock>;
+    /// Keep a range as evidence past retention.
+    VideoLock = "video_lock", crate::video::LockRequest => crate::video::EvidenceLock;
+    /// Release an evidence lock, with a reason.
+    VideoUnlock = "video_unlock", crate::video::UnlockAct => crate::video::EvidenceLock;
+    /// Who watched, exported or locked which footage, newest first.
+    VideoAccess = "video_access", crate::video::AccessQuery => Vec<crate::video::AccessRecord>;
 }
 
 /// Each live event of the hall node, forwarded to the window.
@@ -205,6 +223,15 @@ mod tests {
                 "screens",
                 "notice_add",
                 "notice_remove",
+                "video_cameras",
+                "video_setup",
+                "video_watch",
+                "video_around",
+                "video_export",
+                "video_locks",
+                "video_lock",
+                "video_unlock",
+                "video_access",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

@@ -109,6 +109,26 @@ pub enum ErrorCode {
     UnknownProgram,
     /// The hall has as many local notices as it may.
     TooManyPrograms,
+    /// The device is not a camera.
+    NotACamera,
+    /// A stream address (rtsp://, host, ≤ 300 characters) or its counters (1–999, at most 16) do not fit.
+    CameraSetupInvalid,
+    /// The camera has no stream configured.
+    CameraNotConfigured,
+    /// A time range is backwards, empty, in the future or longer than 2 hours; or the window around an event is too wide.
+    VideoRangeInvalid,
+    /// Nothing of the range was recorded (or it is gone).
+    VideoNotRecorded,
+    /// A watch address is unknown or expired, or asks for what its grant does not cover.
+    VideoGrantInvalid,
+    /// A lock's or an unlock's reason is 2–200 characters.
+    LockReasonInvalid,
+    /// No evidence lock of that id.
+    UnknownLock,
+    /// The lock was released already.
+    LockReleased,
+    /// The clip could not be made (the recorder's tool failed); details in the log.
+    ExportFailed,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -338,6 +358,24 @@ impl ErrorCode {
             ),
             UnknownProgram => pick(zh, "没有这条本厅公告。", "There is no such local notice."),
             TooManyPrograms => pick(zh, "本厅公告数量已达上限（50 条）。", "The hall has as many local notices as it may (50)."),
+            NotACamera => pick(zh, "该设备不是摄像机。", "That device is not a camera."),
+            CameraSetupInvalid => pick(
+                zh,
+                "视频流地址应以 rtsp:// 或 rtsps:// 开头、含主机名、不超过 300 个字符；覆盖的窗口号为 1–999，最多 16 个。",
+                "A stream address starts with rtsp:// or rtsps://, names a host and has at most 300 characters; covered counters are 1–999, at most 16.",
+            ),
+            CameraNotConfigured => pick(zh, "这台摄像机还没有设置视频流地址。", "This camera has no stream address yet."),
+            VideoRangeInvalid => pick(
+                zh,
+                "时间范围无效：开始应早于结束、不晚于现在，最长 2 小时；事件前最多 10 分钟、事件后最多 30 分钟。",
+                "The time range is not valid: it starts before it ends and not after now, and spans at most 2 hours; at most 10 minutes before an event and 30 after.",
+            ),
+            VideoNotRecorded => pick(zh, "这段时间没有录像（未录制或已按保留期删除）。", "Nothing was recorded in that time (never recorded, or removed by retention)."),
+            VideoGrantInvalid => pick(zh, "视频地址无效或已过期，请重新打开。", "The video address is not valid or has expired; open it again."),
+            LockReasonInvalid => pick(zh, "请填写锁定或解锁的原因（2–200 个字）。", "Give the reason for the lock or unlock (2–200 characters)."),
+            UnknownLock => pick(zh, "没有这条证据锁定。", "There is no such evidence lock."),
+            LockReleased => pick(zh, "这条证据锁定已解除。", "That evidence lock was released already."),
+            ExportFailed => pick(zh, "录像片段导出失败，请稍后重试。", "The clip could not be exported; try again shortly."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -460,6 +498,16 @@ mod tests {
             ProgramInvalid,
             UnknownProgram,
             TooManyPrograms,
+            NotACamera,
+            CameraSetupInvalid,
+            CameraNotConfigured,
+            VideoRangeInvalid,
+            VideoNotRecorded,
+            VideoGrantInvalid,
+            LockReasonInvalid,
+            UnknownLock,
+            LockReleased,
+            ExportFailed,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

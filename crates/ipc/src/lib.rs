@@ -10,6 +10,7 @@ mod error;
 pub mod hall;
 mod locale;
 pub mod programs;
+pub mod video;
 
 pub use commands::cmd;
 pub use error::{ApiError, ErrorCode};

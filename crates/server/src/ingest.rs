@@ -178,7 +178,10 @@ pub async fn store(
                 db::devices::put_command(&mut tx, &row).await?;
             }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
-            Payload::CounterEvent(_) | Payload::Unknown(_) => {}
+            Payload::CounterEvent(_)
+            | Payload::VideoAccess(_)
+            | Payload::EvidenceLock(_)
+            | Payload::Unknown(_) => {}
         }
     }
     db::sync::touch_hall(&mut tx, hall, now).await?;

@@ -29,6 +29,10 @@ pub enum ChangeKind {
     Alarm,
     /// A control command to a device as it is now ([`CommandHead`] of the hall's whole command); key: the command id.
     DeviceCommand,
+    /// One line of the video audit ([`VideoAccessHead`] of the hall's whole record); key: its id.
+    VideoAccess,
+    /// An evidence lock on footage as it is now ([`EvidenceLockHead`] of the whole lock); key: its id.
+    EvidenceLock,
     /// A kind this version does not know.
     #[serde(untagged)]
     Other(String),
@@ -44,6 +48,8 @@ impl ChangeKind {
             "device" => Self::Device,
             "alarm" => Self::Alarm,
             "device_command" => Self::DeviceCommand,
+            "video_access" => Self::VideoAccess,
+            "evidence_lock" => Self::EvidenceLock,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -57,6 +63,8 @@ impl ChangeKind {
             Self::Device => "device",
             Self::Alarm => "alarm",
             Self::DeviceCommand => "device_command",
+            Self::VideoAccess => "video_access",
+            Self::EvidenceLock => "evidence_lock",
             Self::Other(other) => other,
         }
     }
@@ -367,6 +375,37 @@ pub struct CommandStateHead {
     pub state: String,
 }
 
+/// What the province reads of a line of the video audit (the hall sends `devices::video::AccessRecord` whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VideoAccessHead {
+    pub id: u64,
+    pub at: i64,
+    /// Staff number of who looked.
+    pub by: String,
+    pub camera: String,
+    /// `live`, `playback`, `export`, `lock`, `unlock`, or a newer one as spelled.
+    pub access: String,
+}
+
+/// What the province reads of an evidence lock (the hall sends `devices::video::EvidenceLock` whole).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EvidenceLockHead {
+    pub id: u64,
+    pub camera: String,
+    pub by: String,
+    pub at: i64,
+    /// Present once released.
+    #[serde(default)]
+    pub unlocked: Option<UnlockHead>,
+}
+
+/// Who released an evidence lock, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnlockHead {
+    pub by: String,
+    pub at: i64,
+}
+
 /// A change's payload, read by its kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Payload {
@@ -377,6 +416,8 @@ pub enum Payload {
     Device(DeviceChange),
     Alarm(AlarmHead),
     DeviceCommand(CommandHead),
+    VideoAccess(VideoAccessHead),
+    EvidenceLock(EvidenceLockHead),
     /// A kind this version does not know (named).
     Unknown(String),
 }
@@ -399,6 +440,8 @@ impl Change {
             ChangeKind::Device => Payload::Device(body.read()?),
             ChangeKind::Alarm => Payload::Alarm(body.read()?),
             ChangeKind::DeviceCommand => Payload::DeviceCommand(body.read()?),
+            ChangeKind::VideoAccess => Payload::VideoAccess(body.read()?),
+            ChangeKind::EvidenceLock => Payload::EvidenceLock(body.read()?),
             ChangeKind::Other(kind) => Payload::Unknown(kind),
         })
     }

@@ -66,7 +66,11 @@ fn every_recorded_exchange_still_reads_at_both_ends() {
                                 c.body.read::<Value>().unwrap()
                             );
                         }
-                        Payload::Device(_) | Payload::Alarm(_) | Payload::DeviceCommand(_) => {
+                        Payload::Device(_)
+                        | Payload::Alarm(_)
+                        | Payload::DeviceCommand(_)
+                        | Payload::VideoAccess(_)
+                        | Payload::EvidenceLock(_) => {
                             panic!("recorded before the hall had a device registry")
                         }
                         Payload::Unknown(kind) => {
@@ -186,6 +190,8 @@ fn the_kinds_spell_as_they_always_did() {
         (ChangeKind::Device, "device"),
         (ChangeKind::Alarm, "alarm"),
         (ChangeKind::DeviceCommand, "device_command"),
+        (ChangeKind::VideoAccess, "video_access"),
+        (ChangeKind::EvidenceLock, "evidence_lock"),
         (ChangeKind::Other("later".into()), "later"),
     ] {
         assert_eq!(kind.as_str(), text);
