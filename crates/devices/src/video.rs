@@ -223,10 +223,17 @@ pub struct Supervision {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Run {
-    Waiting { until: Millis },
-    Running { since: Millis, last: Option<Millis> },
+    Waiting {
+        until: Millis,
+    },
+    Running {
+        since: Millis,
+        last: Option<Millis>,
+    },
     /// Asked to stop; waiting for the process to end.
-    Stopping { hold: bool },
+    Stopping {
+        hold: bool,
+    },
     Held,
 }
 
@@ -779,7 +786,11 @@ mod tests {
             "rtsp://cam/a b",
             "rtsp://@/x",
         ] {
-            assert_eq!(CameraSetup::parse(bad, &[]), Err(VideoError::BadUrl), "{bad}");
+            assert_eq!(
+                CameraSetup::parse(bad, &[]),
+                Err(VideoError::BadUrl),
+                "{bad}"
+            );
         }
         assert_eq!(
             CameraSetup::parse("rtsp://cam/x", &[0]),
@@ -805,7 +816,10 @@ mod tests {
                 to_ms: 120 * S
             }
         );
-        assert_eq!(around(100 * S, MAX_BEFORE_MS + 1, 0, 200 * S), Err(VideoError::BadWindow));
+        assert_eq!(
+            around(100 * S, MAX_BEFORE_MS + 1, 0, 200 * S),
+            Err(VideoError::BadWindow)
+        );
         assert!(reason(" x ").is_err());
         assert_eq!(reason(" 客户投诉 ").unwrap(), "客户投诉");
     }

@@ -406,6 +406,7 @@ async fn bench(shape: Shape, sim_rt: tokio::runtime::Handle) {
         mqtt: hall_node::Broker::Embedded {
             listen: "127.0.0.1:0".parse().unwrap(),
         },
+        video: Default::default(),
     })
     .await
     .unwrap();

@@ -41,6 +41,7 @@ async fn main() {
         province: None,
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     };
     // Staff accounts exist before start so the node knows their names.
     {

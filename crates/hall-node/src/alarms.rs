@@ -97,6 +97,7 @@ enum Job {
     EndMaintenance(DeviceId, Reply<DeviceView>),
     Connected(DeviceId),
     Disconnected(DeviceId),
+    WatchStream(DeviceId, i64, bool),
     Command(DeviceId, Action, String, i64, Reply<Command>),
     PageReply(DeviceId, CommandReply, Reply<Command>),
 }
@@ -320,6 +321,13 @@ impl AlarmService {
         reply: CommandReply,
     ) -> Result<Command, HallError> {
         self.ask(|r| Job::PageReply(id, reply, r)).await
+    }
+
+    /// Watch (or stop watching) a camera's stream: silent for `timeout_ms`
+    /// (no segment recorded), it is offline. The video service asks this of
+    /// every camera it records; each segment is then a report of the camera.
+    pub fn watch_stream(&self, id: DeviceId, timeout_ms: i64, watch: bool) {
+        self.tell(Job::WatchStream(id, timeout_ms, watch));
     }
 
     /// A device's page opened a live connection.
@@ -711,6 +719,16 @@ impl Inner {
                     None => Err(devices::command::CommandError::Unknown(command).into()),
                 };
                 let _ = reply.send(r);
+            }
+            Job::WatchStream(id, timeout_ms, watch) => {
+                let stream = self.records.get(&id).is_some_and(|r| {
+                    r.revoked_at.is_none() && r.device.kind.link() == Link::Stream
+                });
+                if watch && stream {
+                    self.presence.track(id, timeout_ms, self.clock.now());
+                } else if !watch {
+                    self.presence.forget(&id);
+                }
             }
             Job::Connected(id) => {
                 let web = self

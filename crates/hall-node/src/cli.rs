@@ -63,6 +63,18 @@ struct Args {
     /// 设备 MQTT 接入地址（内置代理；off 为不接入） / where MQTT devices connect to the embedded broker (`off`: none)
     #[arg(long, value_name = "ADDR|off", default_value = "127.0.0.1:1883", value_parser = mqtt_listen)]
     mqtt: MqttAt,
+    /// 录像存放目录（默认：数据库旁的 video/） / where footage is kept (default: video/ beside the database)
+    #[arg(long, value_name = "PATH")]
+    video_dir: Option<PathBuf>,
+    /// 录像保留天数（默认 30） / days footage is kept (default 30)
+    #[arg(long, value_name = "DAYS", default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=3650))]
+    video_keep_days: u32,
+    /// 录像总量上限（GiB，默认 200） / the most footage kept, in GiB (default 200)
+    #[arg(long, value_name = "GIB", default_value_t = 200, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    video_quota_gib: u64,
+    /// 录像所用的 ffmpeg（默认在 PATH 中查找） / the ffmpeg to record with (default: found on PATH)
+    #[arg(long, value_name = "PATH", default_value = "ffmpeg")]
+    ffmpeg: PathBuf,
 }
 
 fn speed(raw: &str) -> Result<f64, String> {
@@ -148,6 +160,15 @@ fn parse(
         mqtt: match args.mqtt.0 {
             Some(listen) => crate::Broker::Embedded { listen },
             None => crate::Broker::Off,
+        },
+        video: crate::video::VideoOptions {
+            dir: args.video_dir,
+            ffmpeg: args.ffmpeg,
+            retention: devices::video::Retention {
+                keep_days: args.video_keep_days,
+                quota_bytes: args.video_quota_gib.saturating_mul(1 << 30),
+            },
+            ..Default::default()
         },
     };
     if args.simulate.is_some() && !opts.demo {

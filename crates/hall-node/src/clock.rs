@@ -17,6 +17,11 @@ impl Clock {
         }
     }
 
+    /// The hall's offset from UTC.
+    pub fn utc_offset_minutes(&self) -> i32 {
+        (self.offset_ms / 60_000) as i32
+    }
+
     pub fn now(&self) -> i64 {
         SystemTime::now()
             .duration_since(UNIX_EPOCH)

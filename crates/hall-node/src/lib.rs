@@ -19,6 +19,7 @@ pub mod programs;
 mod secret;
 pub mod sim;
 pub mod uplink;
+pub mod video;
 mod views;
 
 /// The edges of the hall API (404, 405 and panics as `{code, message}`), for
@@ -53,6 +54,8 @@ pub struct Options {
     pub devices: alarms::AlarmOptions,
     /// Where the MQTT devices connect (off unless asked for).
     pub mqtt: Broker,
+    /// How the cameras are recorded and footage kept.
+    pub video: video::VideoOptions,
 }
 
 /// The MQTT broker of the hall's devices.
@@ -93,6 +96,17 @@ pub struct AppState {
     alarms: alarms::AlarmService,
     /// The programs on the hall's screens and their media cache.
     screens: programs::Screens,
+    /// The cameras' recorders, the footage index and the players' grants.
+    video: video::Video,
+    /// Told after a write to the outbox outside the driver (the uplink sends at once).
+    outbox: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    /// Tells the uplink there is something new in the outbox.
+    fn wake_uplink(&self) {
+        self.outbox.notify_one();
+    }
 }
 
 /// A started hall node.
@@ -205,6 +219,17 @@ async fn start_with(
             None
         }
     };
+    let video = video::Video::start(
+        store.clone(),
+        &opts.db,
+        opts.video.clone(),
+        clock.clone(),
+        alarms.clone(),
+    )
+    .await?;
+    if opts.demo {
+        seed_demo_cameras(&store, &video, &clock).await?;
+    }
     let listener = match bound {
         Some(listener) => listener
             .set_nonblocking(true)
@@ -244,6 +269,8 @@ async fn start_with(
                 .unwrap_or_else(|| PathBuf::from("programs")),
             opts.utc_offset_minutes,
         ),
+        video,
+        outbox: outbox.clone(),
     };
     if let Some(province) = opts.province.clone() {
         let link = state.link.clone().unwrap_or_default();
@@ -535,6 +562,38 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
     store
         .put_setting(DEMO_DEVICES, &serde_json::Value::Object(tokens).to_string())
         .await?;
+    Ok(())
+}
+
+/// Where the demo's test cameras serve (`cargo xtask demo` starts them; `yyt-testcam`).
+pub const DEMO_CAMERAS: &str = "rtsp://127.0.0.1:7554";
+
+/// The demo hall's cameras get their streams once: camera 1 looks at
+/// counters 1–3, camera 2 at counters 4–6, each served by the demo's test
+/// cameras (nothing answering there is a camera offline, as in a hall).
+async fn seed_demo_cameras(
+    store: &Store,
+    video: &video::Video,
+    clock: &Clock,
+) -> Result<(), HallError> {
+    if !video.setups().is_empty() {
+        return Ok(());
+    }
+    for (n, covers) in [(1, [1u16, 2, 3]), (2, [4, 5, 6])] {
+        let Ok(id) = devices::DeviceId::parse(&format!("cam-{n}")) else {
+            continue;
+        };
+        let known = store
+            .device_records()
+            .await?
+            .iter()
+            .any(|r| r.device.id == id && r.revoked_at.is_none());
+        let setup = devices::video::CameraSetup::parse(&format!("{DEMO_CAMERAS}/cam-{n}"), &covers)
+            .map_err(HallError::internal)?;
+        if known {
+            video.set_camera(&id, setup, "demo", clock.now()).await?;
+        }
+    }
     Ok(())
 }
 

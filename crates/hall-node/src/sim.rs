@@ -464,6 +464,7 @@ mod tests {
             province: None,
             devices: Default::default(),
             mqtt: Default::default(),
+            video: Default::default(),
         })
         .await
         .unwrap();

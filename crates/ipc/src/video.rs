@@ -114,11 +114,7 @@ pub struct PlayPiece {
 impl Watch {
     /// The wall-clock time at playlist position `pos_s` (`None` for live, or past the end).
     pub fn time_at(&self, pos_s: f64) -> Option<i64> {
-        let p = self
-            .pieces
-            .iter()
-            .rev()
-            .find(|p| p.at_s <= pos_s + 1e-6)?;
+        let p = self.pieces.iter().rev().find(|p| p.at_s <= pos_s + 1e-6)?;
         let t = p.from_ms + ((pos_s - p.at_s) * 1000.0).round() as i64;
         Some(t.min(p.to_ms))
     }

@@ -64,6 +64,7 @@ async fn run(db_url: &str, label: &str) {
         }),
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     })
     .await
     .unwrap();

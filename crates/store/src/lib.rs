@@ -14,6 +14,7 @@ pub mod owned;
 pub mod programs;
 pub mod tokens;
 pub mod updates;
+pub mod video;
 
 use domain::HallCode;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -25,6 +25,8 @@ pub const DESKTOP_DEPENDS: &[&str] = &[
     "libgtk-3-0",
     "fonts-noto-cjk",
     "gstreamer1.0-libav",
+    // The hall node it hosts records the cameras with ffmpeg.
+    "ffmpeg",
 ];
 /// The same for RPM distributions (Fedora, RHEL, openSUSE names; `or` picks what the distribution has).
 pub const DESKTOP_REQUIRES: &[&str] = &[
@@ -32,6 +34,7 @@ pub const DESKTOP_REQUIRES: &[&str] = &[
     "gtk3",
     "(google-noto-sans-cjk-fonts or google-noto-sans-cjk-vf-fonts or google-noto-sans-sc-fonts or noto-sans-sc-fonts)",
     "(gstreamer1-plugin-libav or gstreamer1-libav or gstreamer-plugins-libav)",
+    "(ffmpeg or ffmpeg-free)",
 ];
 /// The icons, from `icons/`, and the hicolor size folder each goes to.
 const ICONS: &[(&str, &str)] = &[
@@ -433,6 +436,10 @@ fn service_deb(
     let mut depends = shlib_depends(bin_path, work)?;
     // postinst creates the service user with useradd.
     depends.push("passwd".into());
+    if binary == "hall-node" {
+        // It records the hall's cameras with ffmpeg.
+        depends.push("ffmpeg".into());
+    }
     let description = format!(
         "Runs as the systemd service {package} under the system user yyt, with its data\n\
          in /var/lib/{package} and its settings in {env_path}. The binary is\n\

@@ -63,6 +63,7 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
         mqtt: hall_node::Broker::Embedded {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         },
+        video: Default::default(),
     };
     let node = Arc::new(OnceLock::new());
     let started = node.clone();

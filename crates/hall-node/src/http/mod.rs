@@ -13,6 +13,7 @@ mod sessions;
 mod supervisor;
 mod tickets;
 mod updates;
+mod video;
 
 pub use edge::{edges, Body, Path, Query, Upgrade};
 pub use updates::{kept_offers, Offer};
@@ -37,7 +38,8 @@ pub fn router(state: AppState) -> Router {
         .merge(events::router())
         .merge(pages::router())
         .merge(updates::router())
-        .merge(programs::router());
+        .merge(programs::router())
+        .merge(video::router());
     edges(routes)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)

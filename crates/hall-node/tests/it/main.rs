@@ -28,6 +28,7 @@ fn opts(db: std::path::PathBuf) -> hall_node::Options {
         province: None,
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     }
 }
 

@@ -49,6 +49,7 @@ async fn history(db: &str, dir: &std::path::Path) {
         }),
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     })
     .await
     .unwrap();

@@ -294,6 +294,7 @@ async fn feed(db: &str, dir: &std::path::Path) {
         }),
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     })
     .await
     .unwrap();
@@ -496,6 +497,7 @@ async fn a_refused_hall_says_why_on_its_board() {
         }),
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     })
     .await
     .unwrap();

@@ -127,6 +127,7 @@ fn hall_options(dir: &std::path::Path, url: &str, token: &str) -> hall_node::Opt
             ..Default::default()
         },
         mqtt: Default::default(),
+        video: Default::default(),
     }
 }
 

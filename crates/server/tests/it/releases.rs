@@ -349,6 +349,7 @@ async fn releases(db: &str, dir: &std::path::Path) {
         }),
         devices: Default::default(),
         mqtt: Default::default(),
+        video: Default::default(),
     })
     .await
     .unwrap();
