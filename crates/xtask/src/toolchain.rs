@@ -20,7 +20,8 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// with the app, never loaded from anywhere else at run time.
 pub const UI_VENDOR: &[(&str, &str, &str)] = &[("echarts", "6.1.0", "dist/echarts.min.js")];
 
-/// Debian packages for building the app (Tauri on WebKitGTK) with Chinese fonts.
+/// Debian packages for building the app (Tauri on WebKitGTK) with Chinese fonts,
+/// and the test camera (`crates/testcam`, on GStreamer's RTSP server).
 pub const BUILD_PACKAGES: &[&str] = &[
     "build-essential",
     "pkg-config",
@@ -33,6 +34,9 @@ pub const BUILD_PACKAGES: &[&str] = &[
     "libxdo-dev",
     "fonts-noto-cjk",
     "fonts-dejavu-core",
+    "libgstreamer1.0-dev",
+    "libgstreamer-plugins-base1.0-dev",
+    "libgstrtspserver-1.0-dev",
 ];
 
 /// Debian packages for running the real window without a display and driving it.
@@ -52,6 +56,19 @@ pub const WINDOW_PACKAGES: &[&str] = &[
 /// Mosquitto as the hall's external MQTT broker (the hall node's tests run
 /// its telemetry against it as well as against the embedded broker).
 pub const SERVICE_PACKAGES: &[&str] = &["postgresql", "mosquitto"];
+
+/// Debian packages for running the test camera `yyt-testcam` (tests,
+/// benchmarks, the demo): the RTSP server library and the GStreamer elements
+/// of its pipeline: videotestsrc (plugins-base), clockoverlay (gstreamer1.0-x,
+/// the Pango plugin), x264enc (plugins-ugly), rtph264pay, rtpbin and udpsink
+/// (plugins-good).
+pub const CAMERA_PACKAGES: &[&str] = &[
+    "libgstrtspserver-1.0-0",
+    "gstreamer1.0-plugins-base",
+    "gstreamer1.0-plugins-good",
+    "gstreamer1.0-plugins-ugly",
+    "gstreamer1.0-x",
+];
 
 /// Debian packages for making installers (`cargo xtask dist`): rpmbuild for the
 /// `.rpm`; `dpkg-deb` and `dpkg-shlibdeps` come with dpkg and build-essential.
@@ -82,11 +99,13 @@ pub fn ensure(need: Need) -> Result<Tools> {
             packages.extend_from_slice(WINDOW_PACKAGES);
             // What the installed app declares it needs at run time (the codecs among them).
             packages.extend_from_slice(crate::dist::DESKTOP_DEPENDS);
+            packages.extend_from_slice(CAMERA_PACKAGES);
         }
         Need::Test => {
             packages.extend_from_slice(WINDOW_PACKAGES);
             packages.extend_from_slice(crate::dist::DESKTOP_DEPENDS);
             packages.extend_from_slice(SERVICE_PACKAGES);
+            packages.extend_from_slice(CAMERA_PACKAGES);
             // The update journey packages the app, and the updater installs through sudo.
             packages.extend_from_slice(DIST_PACKAGES);
             packages.push("sudo");
