@@ -24,8 +24,10 @@ pub const MAX_RANGE_MS: Millis = 2 * 3_600_000;
 pub const MAX_BEFORE_MS: Millis = 10 * 60_000;
 /// The most footage after an event one asks for: 30 minutes.
 pub const MAX_AFTER_MS: Millis = 30 * 60_000;
-/// Recorded pieces closer than this are one stretch on a timeline.
-pub const JOIN_MS: Millis = 1_500;
+/// Recorded pieces closer than this are one stretch on a timeline (a
+/// segment's start as written rounds to the millisecond; a missing segment
+/// is a gap of its whole length).
+pub const JOIN_MS: Millis = 250;
 
 const DAY_MS: Millis = 86_400_000;
 

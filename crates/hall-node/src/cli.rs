@@ -75,6 +75,10 @@ struct Args {
     /// 录像所用的 ffmpeg（默认在 PATH 中查找） / the ffmpeg to record with (default: found on PATH)
     #[arg(long, value_name = "PATH", default_value = "ffmpeg")]
     ffmpeg: PathBuf,
+    /// 演示厅摄像机的测试视频源（配合 --demo，如 rtsp://127.0.0.1:7554，由 yyt-testcam 提供；默认 off） /
+    /// where a demo hall's cameras stream from (with --demo, e.g. rtsp://127.0.0.1:7554 served by yyt-testcam; default off)
+    #[arg(long, value_name = "URL|off", default_value = "off")]
+    demo_cameras: String,
 }
 
 fn speed(raw: &str) -> Result<f64, String> {
@@ -168,6 +172,7 @@ fn parse(
                 keep_days: args.video_keep_days,
                 quota_bytes: args.video_quota_gib.saturating_mul(1 << 30),
             },
+            demo_cameras: Some(args.demo_cameras).filter(|u| u != "off"),
             ..Default::default()
         },
     };

@@ -116,6 +116,7 @@ pub struct Running {
     /// Where MQTT devices connect, when the embedded broker runs.
     pub mqtt_addr: Option<SocketAddr>,
     alarms: alarms::AlarmService,
+    video: video::Video,
     /// The MQTT side, kept for as long as the node runs.
     _mqtt: Option<MqttSide>,
     stop: Option<oneshot::Sender<()>>,
@@ -128,6 +129,11 @@ impl Running {
     /// ([`alarms::AlarmService::check_mqtt`]).
     pub fn alarms(&self) -> &alarms::AlarmService {
         &self.alarms
+    }
+
+    /// The cameras' recorders and footage (retention can be run at once).
+    pub fn video(&self) -> &video::Video {
+        &self.video
     }
 
     /// Where the MQTT side sends what devices say.
@@ -227,8 +233,8 @@ async fn start_with(
         alarms.clone(),
     )
     .await?;
-    if opts.demo {
-        seed_demo_cameras(&store, &video, &clock).await?;
+    if let (true, Some(base)) = (opts.demo, opts.video.demo_cameras.as_deref()) {
+        seed_demo_cameras(&store, &video, &clock, base).await?;
     }
     let listener = match bound {
         Some(listener) => listener
@@ -269,7 +275,7 @@ async fn start_with(
                 .unwrap_or_else(|| PathBuf::from("programs")),
             opts.utc_offset_minutes,
         ),
-        video,
+        video: video.clone(),
         outbox: outbox.clone(),
     };
     if let Some(province) = opts.province.clone() {
@@ -321,6 +327,7 @@ async fn start_with(
         mqtt_addr: mqtt.as_ref().and_then(|m| m.addr),
         _mqtt: mqtt,
         alarms,
+        video,
         stop: Some(stop),
         server,
     })
@@ -568,13 +575,14 @@ async fn seed_demo_devices(store: &Store, alarms: &alarms::AlarmService) -> Resu
 /// Where the demo's test cameras serve (`cargo xtask demo` starts them; `yyt-testcam`).
 pub const DEMO_CAMERAS: &str = "rtsp://127.0.0.1:7554";
 
-/// The demo hall's cameras get their streams once: camera 1 looks at
-/// counters 1–3, camera 2 at counters 4–6, each served by the demo's test
-/// cameras (nothing answering there is a camera offline, as in a hall).
+/// The demo hall's cameras get their streams once, from test cameras at
+/// `base`: camera 1 looks at counters 1–3, camera 2 at counters 4–6
+/// (nothing answering there is a camera offline, as in a hall).
 async fn seed_demo_cameras(
     store: &Store,
     video: &video::Video,
     clock: &Clock,
+    base: &str,
 ) -> Result<(), HallError> {
     if !video.setups().is_empty() {
         return Ok(());
@@ -588,7 +596,7 @@ async fn seed_demo_cameras(
             .await?
             .iter()
             .any(|r| r.device.id == id && r.revoked_at.is_none());
-        let setup = devices::video::CameraSetup::parse(&format!("{DEMO_CAMERAS}/cam-{n}"), &covers)
+        let setup = devices::video::CameraSetup::parse(&format!("{base}/cam-{n}"), &covers)
             .map_err(HallError::internal)?;
         if known {
             video.set_camera(&id, setup, "demo", clock.now()).await?;

@@ -19,6 +19,9 @@ pub const PROVINCE_TOKEN_ENV: &str = "YYT_PROVINCE_TOKEN";
 pub const DEMO_SIM_ENV: &str = "YYT_DEMO_SIM";
 /// Set to `off` to leave the demo hall's MQTT devices to someone else (a test that drives them).
 pub const DEMO_DEVICES_ENV: &str = "YYT_DEMO_DEVICES";
+/// Where the demo hall's cameras stream from (`rtsp://host:port` serving
+/// `/cam-1`, `/cam-2`; default: the demo's test cameras on port 7554); `off`: not set.
+pub const DEMO_CAMERAS_ENV: &str = "YYT_DEMO_CAMERAS";
 /// The file in the data dir where the hosted node writes its MQTT broker's address.
 pub const MQTT_ADDR_FILE: &str = "hall-node.mqtt";
 
@@ -63,7 +66,14 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
         mqtt: hall_node::Broker::Embedded {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
         },
-        video: Default::default(),
+        video: hall_node::video::VideoOptions {
+            demo_cameras: match std::env::var(DEMO_CAMERAS_ENV) {
+                Ok(v) if v.trim() == "off" => None,
+                Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
+                _ => Some(hall_node::DEMO_CAMERAS.to_owned()),
+            },
+            ..Default::default()
+        },
     };
     let node = Arc::new(OnceLock::new());
     let started = node.clone();

@@ -53,6 +53,9 @@ pub struct VideoOptions {
     pub tick_ms: u64,
     /// How often retention runs.
     pub sweep_ms: u64,
+    /// A demo database's cameras get their streams from test cameras here
+    /// (`rtsp://host:port`, serving `/cam-1`, `/cam-2`); `None`: left unset.
+    pub demo_cameras: Option<String>,
 }
 
 impl Default for VideoOptions {
@@ -69,6 +72,7 @@ impl Default for VideoOptions {
             stream_timeout_ms: 10_000,
             tick_ms: 250,
             sweep_ms: 30_000,
+            demo_cameras: None,
         }
     }
 }

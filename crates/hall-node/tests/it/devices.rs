@@ -906,7 +906,10 @@ fn spawn_beating(db: &std::path::Path) -> (std::process::Child, SocketAddr) {
 }
 
 /// A demo hall node process on `db` whose MQTT devices beat every second, with `extra` arguments.
-fn spawn_node(db: &std::path::Path, extra: &[&str]) -> (std::process::Child, SocketAddr) {
+pub(super) fn spawn_node(
+    db: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Child, SocketAddr) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hall-node"))
         .args(["--demo", "--listen", "127.0.0.1:0", "--heartbeat-secs", "1"])

@@ -162,6 +162,7 @@ mod programs;
 mod ratings;
 mod supervisor;
 mod updates;
+mod video;
 
 #[tokio::test]
 async fn a_customer_goes_from_kiosk_to_counter_to_pad() {
