@@ -3,6 +3,7 @@
 use crate::db;
 use crate::db::devices::{AlarmRow, CommandRow, DeviceRow};
 use crate::db::sync::{NewMark, TicketRow, UpdateRow};
+use crate::db::video::{AccessRow, LockRow};
 use crate::{now_ms, owned, AppState};
 use sync_proto::owned::OwnedKind;
 use sync_proto::{Accepted, ChangeKind, Hlc, Payload, Refusal, UploadBatch};
@@ -177,11 +178,46 @@ pub async fn store(
                 };
                 db::devices::put_command(&mut tx, &row).await?;
             }
+            Payload::VideoAccess(v) => {
+                let Ok(id) = i64::try_from(v.id) else {
+                    continue;
+                };
+                if v.id.to_string() != c.key {
+                    continue;
+                }
+                let row = AccessRow {
+                    hall,
+                    id,
+                    hlc: &hlc,
+                    at_ms: v.at,
+                    by_staff: &v.by,
+                    camera: &v.camera,
+                    access: &v.access,
+                    body: c.body.as_str(),
+                };
+                db::video::put_access(&mut tx, &row).await?;
+            }
+            Payload::EvidenceLock(l) => {
+                let Ok(id) = i64::try_from(l.id) else {
+                    continue;
+                };
+                if l.id.to_string() != c.key {
+                    continue;
+                }
+                let row = LockRow {
+                    hall,
+                    id,
+                    hlc: &hlc,
+                    camera: &l.camera,
+                    by_staff: &l.by,
+                    at_ms: l.at,
+                    unlocked_at_ms: l.unlocked.as_ref().map(|u| u.at),
+                    body: c.body.as_str(),
+                };
+                db::video::put_lock(&mut tx, &row).await?;
+            }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
-            Payload::CounterEvent(_)
-            | Payload::VideoAccess(_)
-            | Payload::EvidenceLock(_)
-            | Payload::Unknown(_) => {}
+            Payload::CounterEvent(_) | Payload::Unknown(_) => {}
         }
     }
     db::sync::touch_hall(&mut tx, hall, now).await?;

@@ -5,7 +5,7 @@
 //! upload, `devices` their device registries and alarms, `owned` the
 //! records the province owns and feeds down, `releases` the releases and
 //! their artifacts, `programs` the programs for the halls' screens and
-//! their media files.
+//! their media files, `video` their video audit and evidence locks.
 
 pub mod devices;
 pub mod halls;
@@ -14,6 +14,7 @@ pub mod programs;
 pub mod releases;
 pub mod sync;
 pub mod tokens;
+pub mod video;
 
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Executor};

@@ -15,7 +15,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-/// The most alarms one page answers, and how many when not asked.
+/// The most alarms (commands, video audit lines, evidence locks) one page answers, and how many when not asked.
 pub const MAX_PAGE: u32 = 200;
 const DEFAULT_PAGE: u32 = 50;
 
@@ -83,14 +83,14 @@ pub struct CommandPage {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PageQuery {
+pub(super) struct PageQuery {
     #[serde(default)]
     limit: Option<u32>,
     #[serde(default)]
     before: Option<i64>,
 }
 
-async fn known_hall(s: &AppState, code: &str) -> Result<(), ProvinceError> {
+pub(super) async fn known_hall(s: &AppState, code: &str) -> Result<(), ProvinceError> {
     match db::halls::name(&s.pool, code).await? {
         Some(_) => Ok(()),
         None => Err(ProvinceError::unknown_hall(code)),
@@ -98,7 +98,7 @@ async fn known_hall(s: &AppState, code: &str) -> Result<(), ProvinceError> {
 }
 
 /// A stored body, as the hall sent it.
-fn json(body: &str) -> Result<serde_json::Value, ProvinceError> {
+pub(super) fn json(body: &str) -> Result<serde_json::Value, ProvinceError> {
     serde_json::from_str(body).map_err(ProvinceError::internal)
 }
 
@@ -125,11 +125,11 @@ async fn devices(
         .map(Json)
 }
 
-type PageQueryResult =
+pub(super) type PageQueryResult =
     Result<axum::extract::Query<PageQuery>, axum::extract::rejection::QueryRejection>;
 
 /// The page asked for: its size within bounds and where it starts.
-fn page(query: PageQueryResult) -> Result<(u32, Option<i64>), ProvinceError> {
+pub(super) fn page(query: PageQueryResult) -> Result<(u32, Option<i64>), ProvinceError> {
     let axum::extract::Query(q) = query.map_err(|e| {
         ProvinceError::new(
             StatusCode::BAD_REQUEST,

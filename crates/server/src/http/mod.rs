@@ -2,7 +2,7 @@
 //!
 //! - `sync`: `/sync/v1/upload`, `/pull`, `/status` (hall token);
 //! - `updates`: `/sync/v1/updates/offer` and the artifacts (hall token);
-//! - `halls`, `devices`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token);
+//! - `halls`, `devices`, `video`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token);
 //! - `programs`: `/admin/v1/programs…` (maintainer token) and a program's media file for a hall (hall token).
 
 mod auth;
@@ -15,6 +15,7 @@ mod releases;
 mod staff;
 mod sync;
 mod updates;
+mod video;
 
 use crate::error::ProvinceError;
 use crate::AppState;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(updates::router())
         .merge(halls::router())
         .merge(devices::router())
+        .merge(video::router())
         .merge(staff::router())
         .merge(catalogue::router())
         .merge(releases::router())

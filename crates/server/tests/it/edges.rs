@@ -60,6 +60,18 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
         Takes::Nothing,
     ),
     (
+        "GET",
+        "/admin/v1/halls/{code}/video-access",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
+        "GET",
+        "/admin/v1/halls/{code}/evidence-locks",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
         "PUT",
         "/admin/v1/halls/{code}/setup",
         Who::Maintainer,

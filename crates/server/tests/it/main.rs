@@ -14,6 +14,7 @@ mod faults;
 mod feed;
 mod programs;
 mod releases;
+mod video;
 
 /// The databases every test runs against: the embedded SQLite default, and
 /// PostgreSQL when the test command started one (`cargo xtask test` does).
