@@ -207,6 +207,7 @@ pub enum T {
     FaultLinkDown,
     FaultWaitTooLong,
     FaultSatisfactionLow,
+    FaultStorageFull,
     DevDependsOn,
     MonDayChart,
     MonNoSamples,
@@ -442,6 +443,7 @@ fn pair(t: T) -> (&'static str, &'static str) {
         FaultLinkDown => ("网络链路中断", "link down"),
         FaultWaitTooLong => ("客户等候超时", "waits too long"),
         FaultSatisfactionLow => ("满意度低于底线", "satisfaction below the floor"),
+        FaultStorageFull => ("录像存储已满", "video storage full"),
         TransferTo => ("转至业务", "To business"),
         TransferCounter => ("或转至窗口（可选）", "Or to counter (optional)"),
         TransferFront => ("排到队首", "Put at the front"),
@@ -730,5 +732,6 @@ pub fn fault_text(f: ipc::devices::Fault) -> T {
         F::LinkDown => T::FaultLinkDown,
         F::WaitTooLong => T::FaultWaitTooLong,
         F::SatisfactionLow => T::FaultSatisfactionLow,
+        F::StorageFull => T::FaultStorageFull,
     }
 }
