@@ -111,3 +111,51 @@ pub async fn notice_add(
 pub async fn notice_remove(id: String) -> Result<ipc::hall::Empty, ApiError> {
     invoke::<c::NoticeRemove>(id).await
 }
+
+pub async fn video_cameras() -> Result<ipc::video::VideoView, ApiError> {
+    invoke::<c::VideoCameras>(()).await
+}
+
+pub async fn video_setup(
+    act: ipc::video::SetCameraAct,
+) -> Result<ipc::video::CameraView, ApiError> {
+    invoke::<c::VideoSetup>(act).await
+}
+
+/// A tokened playlist address for a camera, live or a recorded range (audited).
+pub async fn video_watch(req: ipc::video::WatchRequest) -> Result<ipc::video::Watch, ApiError> {
+    invoke::<c::VideoWatch>(req).await
+}
+
+pub async fn video_around(req: ipc::video::AroundRequest) -> Result<ipc::video::Around, ApiError> {
+    invoke::<c::VideoAround>(req).await
+}
+
+/// Saves a range as one MP4 on this PC (audited); takes as long as the clip is made.
+pub async fn video_export(
+    req: ipc::video::ExportRequest,
+) -> Result<ipc::video::SavedClip, ApiError> {
+    invoke::<c::VideoExport>(req).await
+}
+
+pub async fn video_locks() -> Result<Vec<ipc::video::EvidenceLock>, ApiError> {
+    invoke::<c::VideoLocks>(()).await
+}
+
+pub async fn video_lock(
+    req: ipc::video::LockRequest,
+) -> Result<ipc::video::EvidenceLock, ApiError> {
+    invoke::<c::VideoLock>(req).await
+}
+
+pub async fn video_unlock(
+    act: ipc::video::UnlockAct,
+) -> Result<ipc::video::EvidenceLock, ApiError> {
+    invoke::<c::VideoUnlock>(act).await
+}
+
+pub async fn video_access(
+    q: ipc::video::AccessQuery,
+) -> Result<Vec<ipc::video::AccessRecord>, ApiError> {
+    invoke::<c::VideoAccess>(q).await
+}

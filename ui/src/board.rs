@@ -3,10 +3,13 @@
 //! Keyboard first: F1 calls a ticket to a counter, F6 moves a waiting ticket,
 //! F7 force-pauses and F9 signs off a counter; each opens a dialog that asks
 //! for the reason (Enter confirms, Esc cancels). A counter card's buttons
-//! open the same dialogs for that counter.
+//! open the same dialogs for that counter. A counter serving someone and
+//! each line of today's record have a 录像 button: the footage around it
+//! (`footage::open_footage`).
 
 use crate::api;
 use crate::app::HallTick;
+use crate::footage::open_footage;
 use crate::i18n::{
     counter_label, duration, stage_text, status_text, supervisor_notice, text, use_i18n, T,
 };
@@ -119,6 +122,15 @@ pub fn Board() -> impl IntoView {
                     let allowed = board_actions(Some(state));
                     let may_pause = allowed.contains(&BoardAction::Pause);
                     let may_close = allowed.contains(&BoardAction::Close);
+                    // The footage of the customer at the counter, from when they were called or started.
+                    let footage = c.current.as_ref().map(|t| {
+                        let at = t.since;
+                        let about = format!("{} {} · {}", text(locale, T::FtAboutTicket), t.no, counter_label(locale, n));
+                        view! {
+                            <button type="button" class="chip" data-act="footage"
+                                on:click=move |_| open_footage(at, Some(n), about.clone())>{text(locale, T::FtShort)}</button>
+                        }
+                    });
                     let serving = c.current.clone().zip(state.ticket).map(|(t, stage)| {
                         view! {
                             <div class="counter-ticket">{t.no.to_string()}</div>
@@ -139,6 +151,7 @@ pub fn Board() -> impl IntoView {
                                     on:click=move |_| dialog.set(Some((BoardAction::Pause, Some(n))))>{text(locale, T::SupPause)}</button>
                                 <button type="button" class="chip" data-act="close" prop:disabled=!may_close
                                     on:click=move |_| dialog.set(Some((BoardAction::Close, Some(n))))>{text(locale, T::SupClose)}</button>
+                                {footage}
                             </div>
                         </div>
                     }
@@ -202,9 +215,13 @@ pub fn Board() -> impl IntoView {
             .into_iter()
             .rev()
             .map(|n| {
+                let (at, counter) = (n.at, n.counter.map(|c| c.get()));
+                let about = format!("{} #{}", text(locale, T::FtAboutAction), n.id);
                 view! {
                     <li data-action=n.action.code()>
                         <span class="muted">{format_time(n.at)}</span> " " {supervisor_notice(locale, &n, false)}
+                        " " <button type="button" class="chip small" data-act="footage"
+                            on:click=move |_| open_footage(at, counter, about.clone())>{text(locale, T::FtShort)}</button>
                     </li>
                 }
             })

@@ -7,6 +7,8 @@ mod board;
 mod chart;
 mod device_commands;
 mod dialog;
+mod footage;
+mod hls;
 mod i18n;
 mod ipc;
 mod login;
@@ -16,6 +18,7 @@ mod roles;
 mod screens;
 mod shell;
 mod update;
+mod video;
 mod workbench;
 
 fn main() {

@@ -2,7 +2,8 @@
 //!
 //! Keyboard first: ↑/↓ pick an alarm, A acknowledges it and C clears it
 //! (each asks for a note; Enter confirms, Esc cancels), M puts its device in
-//! maintenance for 30 minutes, F switches between open alarms and the
+//! maintenance for 30 minutes, V opens the footage around it (at its
+//! device's or clerk's counter), F switches between open alarms and the
 //! history. An alarm nobody acknowledged in time raises a banner and a tone.
 //! The picked device's control commands have keys of their own (S, R, N, P:
 //! see `device_commands`); D adds a device (see `provision`).
@@ -12,6 +13,7 @@ use crate::app::HallTick;
 use crate::chart::{Chart, Series, TimeChart};
 use crate::device_commands::{command_for_key, CmdKind, CommandButtons, CommandDialog, CommandLog};
 use crate::dialog;
+use crate::footage::open_footage;
 use crate::i18n::{fault_text, kind_text, severity_text, text, use_i18n, T};
 use crate::provision::{AddDeviceDialog, RevokeDialog};
 use crate::roles::format_time;
@@ -60,6 +62,49 @@ fn source_text(locale: Locale, a: &Alarm, names: &BTreeMap<String, String>) -> S
             .unwrap_or_else(|| id.to_string()),
         Source::Business { code } => format!("{} {code}", text(locale, T::Business)),
         Source::Clerk { staff_no } => format!("{} {staff_no}", text(locale, T::RoleClerk)),
+    }
+}
+
+/// What an alarm's footage is about, for the video audit.
+fn footage_about(locale: Locale, a: &Alarm, names: &BTreeMap<String, String>) -> String {
+    format!(
+        "{} #{} {} {}",
+        text(locale, T::FtAboutAlarm),
+        a.id,
+        source_text(locale, a, names),
+        text(locale, fault_text(a.key.fault))
+    )
+}
+
+/// Opens the footage around an alarm: from when it was raised, at its
+/// device's counter, or at the counter its clerk is signed in at.
+fn alarm_footage(a: &Alarm, about: String, devices: &[DeviceView]) {
+    let at = a.raised_at;
+    match &a.key.source {
+        Source::Device { id } => {
+            let counter = devices
+                .iter()
+                .find(|d| &d.device.id == id)
+                .and_then(|d| d.device.counter);
+            open_footage(at, counter, about);
+        }
+        Source::Business { .. } => open_footage(at, None, about),
+        Source::Clerk { staff_no } => {
+            let staff_no = staff_no.clone();
+            spawn_local(async move {
+                let counter = api::hall_board().await.ok().and_then(|b| {
+                    b.counters
+                        .into_iter()
+                        .find(|c| {
+                            c.staff_no
+                                .as_ref()
+                                .is_some_and(|s| s.to_string() == staff_no)
+                        })
+                        .map(|c| c.no.get())
+                });
+                open_footage(at, counter, about);
+            });
+        }
     }
 }
 
@@ -334,6 +379,14 @@ pub fn Monitor() -> impl IntoView {
                 ev.prevent_default();
                 history.update(|h| *h = !*h);
             }
+            "v" | "V" => {
+                if let Some(a) = at.map(|i| &list[i]) {
+                    ev.prevent_default();
+                    let about =
+                        footage_about(i18n.locale.get_untracked(), a, &names.get_untracked());
+                    alarm_footage(a, about, &devices.get_untracked());
+                }
+            }
             "d" | "D" => {
                 ev.prevent_default();
                 adding.set(true);
@@ -417,6 +470,13 @@ pub fn Monitor() -> impl IntoView {
                     view! { <div class="alarm-note muted small" data-assigned=to.clone()>{format!("{} · {to}", text(locale, T::AlarmAssign))}</div> }
                 });
                 let sev = a.severity;
+                let footage = {
+                    let (a, about) = (a.clone(), footage_about(locale, &a, &names));
+                    move |ev: leptos::ev::MouseEvent| {
+                        ev.stop_propagation();
+                        alarm_footage(&a, about.clone(), &devices.get_untracked());
+                    }
+                };
                 view! {
                     <li class="alarm-row" data-alarm=id data-fault=format!("{:?}", a.key.fault)
                         data-state=format!("{:?}", a.state).to_lowercase()
@@ -441,6 +501,8 @@ pub fn Monitor() -> impl IntoView {
                             <button type="button" class="chip" data-act="clear" prop:disabled=!a.is_open()
                                 on:click=move |ev| { ev.stop_propagation(); ask.set(Some((Ask::Clear, id))) }>
                                 {text(locale, T::AlarmClear)}<kbd>"C"</kbd></button>
+                            <button type="button" class="chip" data-act="footage" on:click=footage>
+                                {text(locale, T::FtFootage)}<kbd>"V"</kbd></button>
                         </div>
                     </li>
                 }

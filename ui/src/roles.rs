@@ -4,6 +4,7 @@ use crate::account::AccountPage;
 use crate::board::Board;
 use crate::i18n::{role_text, text, use_i18n, T};
 use crate::monitor::Monitor;
+use crate::video::Video;
 use crate::workbench::Workbench;
 use domain::Role;
 use ipc::SessionView;
@@ -14,6 +15,7 @@ pub enum Page {
     Workbench,
     HallBoard,
     DeviceMonitor,
+    Video,
     EmergencyOverview,
     Account,
 }
@@ -24,6 +26,7 @@ impl Page {
             Page::Workbench => T::NavWorkbench,
             Page::HallBoard => T::NavHallBoard,
             Page::DeviceMonitor => T::NavMonitor,
+            Page::Video => T::NavVideo,
             Page::EmergencyOverview => T::NavEmergency,
             Page::Account => T::NavAccount,
         }
@@ -35,6 +38,7 @@ impl Page {
             Page::Workbench => "workbench",
             Page::HallBoard => "hall-board",
             Page::DeviceMonitor => "device-monitor",
+            Page::Video => "video",
             Page::EmergencyOverview => "emergency",
             Page::Account => "account",
         }
@@ -45,7 +49,12 @@ impl Page {
 pub fn pages(role: Role) -> &'static [Page] {
     match role {
         Role::Clerk => &[Page::Workbench, Page::Account],
-        Role::Supervisor => &[Page::HallBoard, Page::DeviceMonitor, Page::Account],
+        Role::Supervisor => &[
+            Page::HallBoard,
+            Page::DeviceMonitor,
+            Page::Video,
+            Page::Account,
+        ],
         Role::Emergency => &[Page::EmergencyOverview, Page::Account],
     }
 }
@@ -55,6 +64,7 @@ pub fn render(page: Page, session: &SessionView) -> AnyView {
         Page::Workbench => view! { <Workbench /> }.into_any(),
         Page::HallBoard => view! { <Board /> }.into_any(),
         Page::DeviceMonitor => view! { <Monitor /> }.into_any(),
+        Page::Video => view! { <Video /> }.into_any(),
         Page::EmergencyOverview => {
             view! { <Home session=session.clone() page status=T::EmergencyPending /> }.into_any()
         }

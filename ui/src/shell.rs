@@ -2,16 +2,39 @@
 
 use crate::api;
 use crate::i18n::{role_text, use_i18n, T};
-use crate::roles;
+use crate::roles::{self, Page};
 use ipc::SessionView;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+
+/// The page on screen, and the page footage was opened from (Esc goes back there).
+#[derive(Clone, Copy)]
+pub struct Nav {
+    pub current: RwSignal<Page>,
+    pub came_from: RwSignal<Option<Page>>,
+}
 
 #[component]
 pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let pages = roles::pages(session.role);
     let current = RwSignal::new(pages[0]);
+    let came_from = RwSignal::new(None::<Page>);
+    provide_context(Nav { current, came_from });
+
+    // Footage asked for by any view (`footage::open_footage`) shows on the video page.
+    if pages.contains(&Page::Video) {
+        let asked = crate::footage::asked();
+        Effect::new(move |_| {
+            if asked.with(|a| a.is_some()) {
+                let now = current.get_untracked();
+                if now != Page::Video {
+                    came_from.set(Some(now));
+                    current.set(Page::Video);
+                }
+            }
+        });
+    }
 
     let sign_out = move || {
         spawn_local(async move {

@@ -18,7 +18,10 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Browser libraries the UI bundles (npm package, exact version, the file
 /// taken from it): copied into `ui/vendor/` before each UI build, served
 /// with the app, never loaded from anywhere else at run time.
-pub const UI_VENDOR: &[(&str, &str, &str)] = &[("echarts", "6.1.0", "dist/echarts.min.js")];
+pub const UI_VENDOR: &[(&str, &str, &str)] = &[
+    ("echarts", "6.1.0", "dist/echarts.min.js"),
+    ("hls.js", "1.7.4", "dist/hls.min.js"),
+];
 
 /// Debian packages for building the app (Tauri on WebKitGTK) with Chinese fonts,
 /// and the test camera (`crates/testcam`, on GStreamer's RTSP server).
