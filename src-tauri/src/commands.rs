@@ -12,6 +12,10 @@ use ipc::commands::{
     UpdateInstall, UpdateStatus,
 };
 use ipc::commands::{NoticeAdd, NoticeRemove, Screens};
+use ipc::commands::{
+    VideoAccess, VideoAround, VideoCameras, VideoExport, VideoLock, VideoLocks, VideoSetup,
+    VideoUnlock, VideoWatch,
+};
 use ipc::ApiError;
 use tauri::State;
 
@@ -205,6 +209,81 @@ pub async fn notice_remove(
     req: Request<NoticeRemove>,
 ) -> Result<Response<NoticeRemove>, ApiError> {
     desk.notice_remove(req).await
+}
+
+#[tauri::command]
+pub async fn video_cameras(desk: State<'_, Desk>) -> Result<Response<VideoCameras>, ApiError> {
+    desk.video_cameras().await
+}
+
+#[tauri::command]
+pub async fn video_setup(
+    desk: State<'_, Desk>,
+    req: Request<VideoSetup>,
+) -> Result<Response<VideoSetup>, ApiError> {
+    desk.video_setup(req).await
+}
+
+#[tauri::command]
+pub async fn video_watch(
+    desk: State<'_, Desk>,
+    req: Request<VideoWatch>,
+) -> Result<Response<VideoWatch>, ApiError> {
+    desk.video_watch(req).await
+}
+
+#[tauri::command]
+pub async fn video_around(
+    desk: State<'_, Desk>,
+    req: Request<VideoAround>,
+) -> Result<Response<VideoAround>, ApiError> {
+    desk.video_around(req).await
+}
+
+/// The clip is saved in the user's videos folder (`营业厅录像`), else their home.
+#[tauri::command]
+pub async fn video_export(
+    app: tauri::AppHandle,
+    desk: State<'_, Desk>,
+    req: Request<VideoExport>,
+) -> Result<Response<VideoExport>, ApiError> {
+    use tauri::Manager;
+    let paths = app.path();
+    let base = paths
+        .video_dir()
+        .or_else(|_| paths.download_dir())
+        .or_else(|_| paths.home_dir())
+        .map_err(|_| ApiError::new(ipc::ErrorCode::ExportFailed))?;
+    desk.video_export(req, &base.join("营业厅录像")).await
+}
+
+#[tauri::command]
+pub async fn video_locks(desk: State<'_, Desk>) -> Result<Response<VideoLocks>, ApiError> {
+    desk.video_locks().await
+}
+
+#[tauri::command]
+pub async fn video_lock(
+    desk: State<'_, Desk>,
+    req: Request<VideoLock>,
+) -> Result<Response<VideoLock>, ApiError> {
+    desk.video_lock(req).await
+}
+
+#[tauri::command]
+pub async fn video_unlock(
+    desk: State<'_, Desk>,
+    req: Request<VideoUnlock>,
+) -> Result<Response<VideoUnlock>, ApiError> {
+    desk.video_unlock(req).await
+}
+
+#[tauri::command]
+pub async fn video_access(
+    desk: State<'_, Desk>,
+    req: Request<VideoAccess>,
+) -> Result<Response<VideoAccess>, ApiError> {
+    desk.video_access(req).await
 }
 
 #[cfg(test)]

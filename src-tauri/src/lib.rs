@@ -73,6 +73,15 @@ pub fn run() {
             commands::screens,
             commands::notice_add,
             commands::notice_remove,
+            commands::video_cameras,
+            commands::video_setup,
+            commands::video_watch,
+            commands::video_around,
+            commands::video_export,
+            commands::video_locks,
+            commands::video_lock,
+            commands::video_unlock,
+            commands::video_access,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

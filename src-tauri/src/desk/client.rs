@@ -63,6 +63,64 @@ impl HallClient {
         send(self.request(Method::POST, path, token).json(body)).await
     }
 
+    pub async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        send(self.request(Method::PUT, path, Some(token)).json(body)).await
+    }
+
+    /// A POST that may take up to `timeout` (a clip being made).
+    pub async fn post_slow<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        token: &str,
+        body: &B,
+        timeout: Duration,
+    ) -> Result<T, ApiError> {
+        send(
+            self.request(Method::POST, path, Some(token))
+                .json(body)
+                .timeout(timeout),
+        )
+        .await
+    }
+
+    /// Saves what `path` answers into `file` as it arrives (no bearer: the address carries its grant).
+    pub async fn download(
+        &self,
+        path: &str,
+        file: &std::path::Path,
+        timeout: Duration,
+    ) -> Result<u64, ApiError> {
+        use tokio::io::AsyncWriteExt;
+        let mut resp = self
+            .request(Method::GET, path, None)
+            .timeout(timeout)
+            .send()
+            .await
+            .map_err(unavailable)?;
+        if !resp.status().is_success() {
+            let bytes = resp.bytes().await.map_err(unavailable)?;
+            return Err(serde_json::from_slice::<ApiError>(&bytes)
+                .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal)));
+        }
+        let failed = |e: std::io::Error| {
+            warn!(file = %file.display(), error = %e, "a download cannot be saved");
+            ApiError::new(ErrorCode::ExportFailed)
+        };
+        let mut out = tokio::fs::File::create(file).await.map_err(failed)?;
+        let mut n = 0u64;
+        while let Some(chunk) = resp.chunk().await.map_err(unavailable)? {
+            out.write_all(&chunk).await.map_err(failed)?;
+            n += chunk.len() as u64;
+        }
+        out.flush().await.map_err(failed)?;
+        Ok(n)
+    }
+
     pub async fn delete<T: DeserializeOwned>(
         &self,
         path: &str,

@@ -12,10 +12,12 @@ mod hosted;
 mod outbox;
 mod programs;
 mod session;
+mod video;
 
 pub use events::Notify;
 pub use hosted::{
-    Starting, DEMO_SIM_ENV, HALL_ADDR_FILE, HALL_LISTEN_ENV, PROVINCE_TOKEN_ENV, PROVINCE_URL_ENV,
+    Starting, DEMO_CAMERAS_ENV, DEMO_SIM_ENV, HALL_ADDR_FILE, HALL_LISTEN_ENV, PROVINCE_TOKEN_ENV,
+    PROVINCE_URL_ENV,
 };
 pub use outbox::DESK_DB;
 

@@ -71,27 +71,57 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for Path<T>
     }
 }
 
-/// A JSON body whose every rejection is a `{code, message}` answer.
+/// A JSON object body whose every rejection is a `{code, message}` answer
+/// (every request body of the hall API is an object: an array or a bare
+/// value is refused even where its items would fill the fields).
 pub struct Body<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = HallError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, HallError> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(Body(v)),
-            Err(rejection) => Err(match rejection {
-                JsonRejection::BytesRejection(r) if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+        let json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                let essence = v
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !json {
+            return Err(HallError::Input(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                ErrorCode::NotJson,
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|r| match r.status() {
+                StatusCode::PAYLOAD_TOO_LARGE => {
                     HallError::Input(StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::PayloadTooLarge)
                 }
-                JsonRejection::MissingJsonContentType(_) => {
-                    HallError::Input(StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::NotJson)
-                }
-                JsonRejection::JsonDataError(_) => {
-                    HallError::Input(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::BadRequest)
-                }
-                r => HallError::Input(r.status(), ErrorCode::BadRequest),
-            }),
+                status => HallError::Input(status, ErrorCode::BadRequest),
+            })?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if first.is_some_and(|&b| b != b'{') {
+            return Err(HallError::Input(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BadRequest,
+            ));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(JsonRejection::JsonDataError(_)) => Err(HallError::Input(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ErrorCode::BadRequest,
+            )),
+            Err(r) => Err(HallError::Input(r.status(), ErrorCode::BadRequest)),
         }
     }
 }

@@ -109,6 +109,19 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
     ("POST", "/api/v1/programs", Seg::None, true),
     ("DELETE", "/api/v1/programs/{id}", Seg::Text, false),
     ("GET", "/api/v1/programs/assets/{sha256}", Seg::Text, false),
+    ("GET", "/api/v1/video/cameras", Seg::None, false),
+    ("PUT", "/api/v1/video/cameras/{id}", Seg::Text, true),
+    ("POST", "/api/v1/video/watch", Seg::None, true),
+    ("POST", "/api/v1/video/around", Seg::None, true),
+    ("POST", "/api/v1/video/export", Seg::None, true),
+    ("GET", "/api/v1/video/locks", Seg::None, false),
+    ("POST", "/api/v1/video/locks", Seg::None, true),
+    ("POST", "/api/v1/video/locks/{id}/unlock", Seg::Text, true),
+    ("GET", "/api/v1/video/access", Seg::None, false),
+    ("GET", "/video/g/{token}/index.m3u8", Seg::Text, false),
+    ("GET", "/video/g/{token}/live.mjpeg", Seg::Text, false),
+    ("GET", "/video/g/{token}/clip.mp4", Seg::Text, false),
+    ("GET", "/video/g/{token}/{run}/{file}", Seg::Text, false),
 ];
 
 /// The paths of every `.route("…"` in `dir`'s Rust files.
