@@ -60,6 +60,15 @@ impl Ctx {
         Ok(self.app_binary(release))
     }
 
+    /// Builds the test cameras (`yyt-testcam`) and answers where they are.
+    fn testcam(&self) -> Result<PathBuf> {
+        run(
+            "building the test cameras",
+            &mut self.cargo(&["build", "-p", "testcam", "--bin", "yyt-testcam"]),
+        )?;
+        Ok(self.target.join("debug").join("yyt-testcam"))
+    }
+
     fn app_binary(&self, release: bool) -> PathBuf {
         self.target
             .join(if release { "release" } else { "debug" })
@@ -412,6 +421,7 @@ fn run_e2e_with(ctx: &Ctx, app: &Path, cargo_args: &[&str], env: &[(String, Stri
         .arg(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         .args(cargo_args)
         .env("YYT_APP_BINARY", app)
+        .env("YYT_TESTCAM", ctx.testcam()?)
         .env("YYT_SCREENSHOT_DIR", &shots)
         .envs(env.iter().map(|(k, v)| (k, v)));
     if let Some(driver) = &ctx.tools.tauri_driver {
@@ -485,6 +495,36 @@ fn cargo_bench(what: &str, package: &str, bench: &str, pg_url: Option<&str>) -> 
         c.env("YYT_TEST_PG_URL", url);
     }
     run(what, &mut c)
+}
+
+/// The demo's cameras: `yyt-testcam` serving `cam-1` and `cam-2` at
+/// `rtsp://127.0.0.1:7554` (where the demo hall's cameras look), 1280×720 at
+/// 15 frames a second. Stopped when dropped.
+struct DemoCameras {
+    child: std::process::Child,
+}
+
+impl DemoCameras {
+    fn start(ctx: &Ctx) -> Result<Self> {
+        let exe = ctx.testcam()?;
+        let child = Command::new(&exe)
+            .args(["--port", "7554", "--camera", "cam-1", "--camera", "cam-2"])
+            .args(["--size", "1280x720", "--fps", "15"])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .map_err(|e| crate::Fail(format!("starting {}: {e}", exe.display())))?;
+        eprintln!(
+            "xtask: the demo's test cameras stream at rtsp://127.0.0.1:7554/cam-1 and /cam-2"
+        );
+        Ok(Self { child })
+    }
+}
+
+impl Drop for DemoCameras {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// The demo's province: a `province-server` process beside the app, with the
@@ -632,6 +672,7 @@ pub fn demo() -> Result {
         data.display()
     );
     let province = DemoProvince::start(&ctx, &data.join("province"))?;
+    let _cameras = DemoCameras::start(&ctx)?;
     let has_display =
         std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
     if has_display {

@@ -22,6 +22,8 @@ pub const DEMO_DEVICES_ENV: &str = "YYT_DEMO_DEVICES";
 /// Where the demo hall's cameras stream from (`rtsp://host:port` serving
 /// `/cam-1`, `/cam-2`; default: the demo's test cameras on port 7554); `off`: not set.
 pub const DEMO_CAMERAS_ENV: &str = "YYT_DEMO_CAMERAS";
+/// The most footage the hosted node keeps, in MiB (default: the hall node's 200 GiB).
+pub const VIDEO_QUOTA_ENV: &str = "YYT_VIDEO_QUOTA_MIB";
 /// The file in the data dir where the hosted node writes its MQTT broker's address.
 pub const MQTT_ADDR_FILE: &str = "hall-node.mqtt";
 
@@ -72,6 +74,7 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
                 Ok(v) if !v.trim().is_empty() => Some(v.trim().to_owned()),
                 _ => Some(hall_node::DEMO_CAMERAS.to_owned()),
             },
+            retention: video_retention(),
             ..Default::default()
         },
     };
@@ -118,4 +121,15 @@ pub(super) fn host(dir: &Path) -> Result<Hosting, String> {
         node,
         starting: Box::pin(starting),
     })
+}
+
+/// The footage quota from [`VIDEO_QUOTA_ENV`] when it is a number of MiB, else the hall node's.
+fn video_retention() -> ipc::video::Retention {
+    let mut r = hall_node::video::VideoOptions::default().retention;
+    match std::env::var(VIDEO_QUOTA_ENV).map(|v| v.trim().parse::<u64>()) {
+        Ok(Ok(mib)) if mib > 0 => r.quota_bytes = mib.saturating_mul(1 << 20),
+        Ok(_) => error!("{VIDEO_QUOTA_ENV} is not a number of MiB; the default quota holds"),
+        Err(_) => {}
+    }
+    r
 }

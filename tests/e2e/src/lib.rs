@@ -110,6 +110,21 @@ impl App {
         Self::launch_binary(env_path("YYT_APP_BINARY")?, data, &[]).await
     }
 
+    /// Closes the app and starts it again on the same data, with extra environment.
+    pub async fn relaunch_with(self, env: &[(&str, &str)]) -> Result<Self> {
+        let mut this = self;
+        let data = std::mem::replace(&mut this.data, tempfile::tempdir()?);
+        this.close().await?;
+        // The new run writes its own address.
+        let _ = std::fs::remove_file(data.path().join("app").join("hall-node.addr"));
+        Self::launch_binary(env_path("YYT_APP_BINARY")?, data, env).await
+    }
+
+    /// Where the app saves exported clips (its videos folder, set for each run).
+    pub fn videos_dir(&self) -> PathBuf {
+        self.data.path().join("videos")
+    }
+
     /// Starts `binary` (say, the one a package installed) in `data`, with extra environment.
     pub async fn launch_binary(
         binary: PathBuf,
@@ -123,9 +138,14 @@ impl App {
         let port = free_port()?;
         let native_port = free_port()?;
         let xdg = |sub: &str| data.path().join(sub);
-        for sub in ["app", "share", "config", "cache"] {
+        for sub in ["app", "share", "config", "cache", "videos"] {
             std::fs::create_dir_all(xdg(sub))?;
         }
+        // The user's videos folder (where clips are saved) inside the temp dir too.
+        std::fs::write(
+            xdg("config").join("user-dirs.dirs"),
+            format!("XDG_VIDEOS_DIR=\"{}\"\n", xdg("videos").display()),
+        )?;
         let driver = Command::new(&driver_bin)
             .args([
                 "--port",
@@ -140,6 +160,8 @@ impl App {
             .env("XDG_DATA_HOME", xdg("share"))
             .env("XDG_CONFIG_HOME", xdg("config"))
             .env("XDG_CACHE_HOME", xdg("cache"))
+            // The demo's cameras only where a test starts test cameras for them.
+            .env("YYT_DEMO_CAMERAS", "off")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -496,6 +518,49 @@ async fn wait_for_port(port: u16) -> Result {
 }
 
 /// Headless Chromium (Debian's, driven by its chromedriver): the hall's device screens.
+/// Real RTSP test cameras (`yyt-testcam`), stopped when dropped.
+pub struct TestCams {
+    child: Child,
+    /// `rtsp://127.0.0.1:port`, serving `/<name>` for each camera.
+    pub base: String,
+}
+
+impl TestCams {
+    /// Cameras `names` at `size` (`1280x720`) and `fps`, on a free loopback port.
+    pub fn start(names: &[&str], size: &str, fps: u32) -> Result<Self> {
+        use std::io::{BufRead, BufReader};
+        let bin = std::env::var_os("YYT_TESTCAM")
+            .map(PathBuf::from)
+            .ok_or("YYT_TESTCAM is not set; run the suite with `cargo xtask test`")?;
+        let mut cmd = Command::new(&bin);
+        cmd.args(["--port", "0", "--size", size, "--fps", &fps.to_string()]);
+        for n in names {
+            cmd.args(["--camera", n]);
+        }
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("{}: {e}", bin.display()))?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or("testcam's output")?).lines();
+        let first = lines.next().ok_or("testcam printed nothing")??;
+        let base = first
+            .trim()
+            .rsplit_once('/')
+            .map(|(b, _)| b.to_owned())
+            .ok_or("testcam printed no address")?;
+        std::thread::spawn(move || for _ in lines {});
+        Ok(Self { child, base })
+    }
+}
+
+impl Drop for TestCams {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 pub struct Browser {
     pub client: Client,
     driver: Child,

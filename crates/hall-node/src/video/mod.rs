@@ -305,8 +305,8 @@ struct Cam {
     setup: CameraSetup,
     sup: Supervision,
     child: Option<Child>,
-    /// The run being recorded: its id, folder and the last segment indexed.
-    run: Option<(i64, PathBuf, Option<u32>)>,
+    /// The run being recorded.
+    run: Option<Run>,
     /// When a stop was asked (a graceful one first, then a kill).
     stopping_since: Option<i64>,
 }
@@ -321,6 +321,20 @@ impl Cam {
             stopping_since: None,
         }
     }
+}
+
+/// The run a recorder writes.
+struct Run {
+    id: i64,
+    dir: PathBuf,
+    /// The last segment indexed.
+    last: Option<u32>,
+    /// How far ffmpeg's segment times are from when the camera delivered:
+    /// it dates the first segment when it has finished probing the stream,
+    /// a second or two after the first frame arrived. Learned from the
+    /// newest segment the first time the playlist is read (it has just
+    /// ended), and applied to the whole run.
+    skew_ms: Option<i64>,
 }
 
 /// A stopped recorder is killed if it has not ended this long after being asked to.
@@ -411,8 +425,8 @@ impl Service {
             return;
         };
         // New segments first: a recorder that delivers is not stalled.
-        if let Some((run, dir, last)) = cam.run.as_mut() {
-            let fresh = index_new(&self.store, id, *run, dir, last, now).await;
+        if let Some(run) = cam.run.as_mut() {
+            let fresh = index_new(&self.store, id, run, now).await;
             if fresh > 0 {
                 cam.sup.segment(now);
                 let heard = Heard {
@@ -466,7 +480,12 @@ impl Service {
                     Ok(child) => {
                         tracing::info!(camera = %id, run, "a recorder starts");
                         cam.child = Some(child);
-                        cam.run = Some((run, dir, None));
+                        cam.run = Some(Run {
+                            id: run,
+                            dir,
+                            last: None,
+                            skew_ms: None,
+                        });
                     }
                     Err(e) => {
                         tracing::error!(camera = %id, error = %e, "a recorder cannot start");
@@ -542,7 +561,7 @@ impl Service {
             let current = self
                 .cams
                 .values()
-                .any(|c| c.run.as_ref().is_some_and(|r| r.0 == run));
+                .any(|c| c.run.as_ref().is_some_and(|r| r.id == run));
             if current {
                 continue;
             }
@@ -598,29 +617,33 @@ impl Service {
     }
 }
 
-/// Indexes the segments ffmpeg listed since `last`; answers how many.
-async fn index_new(
-    store: &Store,
-    camera: &DeviceId,
-    run: i64,
-    dir: &Path,
-    last: &mut Option<u32>,
-    now: i64,
-) -> usize {
-    let Ok(text) = tokio::fs::read_to_string(dir.join(ffmpeg::PLAYLIST)).await else {
+/// Indexes the segments ffmpeg listed since the run's last; answers how many.
+async fn index_new(store: &Store, camera: &DeviceId, run: &mut Run, now: i64) -> usize {
+    let Ok(text) = tokio::fs::read_to_string(run.dir.join(ffmpeg::PLAYLIST)).await else {
         return 0;
     };
+    let listed = playlist::read_ffmpeg(&text);
+    if run.skew_ms.is_none() {
+        // The newest listed segment has just ended.
+        if let Some(newest) = listed
+            .last()
+            .and_then(|l| l.starts_ms.map(|s| s + l.duration_ms))
+        {
+            run.skew_ms = Some((now - newest).min(0));
+        }
+    }
+    let skew = run.skew_ms.unwrap_or(0);
     let mut rows = Vec::new();
-    for l in playlist::read_ffmpeg(&text) {
-        if last.is_some_and(|last| l.seq <= last) {
+    for l in listed {
+        if run.last.is_some_and(|last| l.seq <= last) {
             continue;
         }
-        let Ok(meta) = tokio::fs::metadata(dir.join(segment_name(l.seq))).await else {
+        let Ok(meta) = tokio::fs::metadata(run.dir.join(segment_name(l.seq))).await else {
             continue;
         };
-        let from_ms = l.starts_ms.unwrap_or(now - l.duration_ms);
+        let from_ms = l.starts_ms.map_or(now - l.duration_ms, |s| s + skew);
         rows.push(SegmentRow {
-            run,
+            run: run.id,
             seq: l.seq,
             from_ms,
             to_ms: from_ms + l.duration_ms.max(1),
@@ -632,7 +655,7 @@ async fn index_new(
     }
     match store.add_segments(camera, &rows).await {
         Ok(()) => {
-            *last = rows.last().map(|r| r.seq);
+            run.last = rows.last().map(|r| r.seq);
             rows.len()
         }
         Err(e) => {

@@ -4,6 +4,7 @@ use e2e::{App, Result};
 
 mod monitor;
 mod update;
+mod video;
 
 /// WebDriver key codes.
 const ENTER: &str = "\u{E007}";
