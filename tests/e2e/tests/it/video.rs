@@ -273,9 +273,14 @@ async fn a_low_rating_at_counter_2_is_watched_locked_exported_and_outlives_reten
     if cam1.locks != 1 {
         return Err(format!("cam-1 has {} locks", cam1.locks).into());
     }
+    app.find("#login-form").await?;
     sign_in(&app, "2001", "demo-2001").await?;
+    app.find(".shell[data-role='supervisor']").await?;
     app.keys(&format!("{ALT}3{RELEASE}")).await?;
     app.wait_text("#page-title", "视频监控").await?;
+    // Only locked footage is left and it is over the quota: recording is held.
+    app.find(".tile[data-camera='cam-1'][data-state='storage-full']")
+        .await?;
     app.screenshot("video-after-retention").await?;
     app.close().await
 }
