@@ -147,6 +147,28 @@ impl Store {
         Ok(id)
     }
 
+    /// Each camera's newest run, with its last indexed segment (number and start) if any.
+    pub async fn newest_runs(&self) -> Result<Vec<(String, i64, Option<(u32, i64)>)>> {
+        let rows: Vec<(String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+            "SELECT r.camera, r.id,
+                    (SELECT max(seq) FROM video_segment s WHERE s.run = r.id),
+                    (SELECT from_ms FROM video_segment s WHERE s.run = r.id ORDER BY seq DESC LIMIT 1)
+             FROM video_run r
+             WHERE r.id = (SELECT max(id) FROM video_run n WHERE n.camera = r.camera)",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(camera, run, seq, from)| {
+                let last = seq
+                    .zip(from)
+                    .map(|(s, f)| (s.clamp(0, i64::from(u32::MAX)) as u32, f));
+                (camera, run, last)
+            })
+            .collect())
+    }
+
     /// Indexes recorded segments (a segment seen twice is kept once).
     pub async fn add_segments(&self, camera: &DeviceId, segments: &[SegmentRow]) -> Result<()> {
         let mut tx = self.pool().begin().await?;

@@ -3,6 +3,12 @@
 //! Every process is started with its arguments as a list (a stream address
 //! is never parsed by a shell), reads nothing from stdin, and on Linux dies
 //! with the node (a killed node leaves no recorder writing behind it).
+//!
+//! A recorder is stopped with SIGKILL, never asked to finish: ffmpeg told to
+//! finish rewrites its playlist and can be cut off in the middle, leaving it
+//! empty; killed, its playlist stays as last written (through a temporary
+//! file), listing every whole segment, and only the segment in progress
+//! (at most a second) is lost.
 
 use std::io;
 use std::path::Path;
@@ -30,7 +36,7 @@ fn die_with_parent(cmd: &mut Command) {
     // SAFETY: prctl is async-signal-safe and touches only the child.
     unsafe {
         cmd.pre_exec(|| {
-            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM) != 0 {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
                 return Err(io::Error::last_os_error());
             }
             Ok(())
@@ -73,16 +79,8 @@ pub fn record(ffmpeg: &Path, url: &str, dir: &Path) -> io::Result<Child> {
     cmd.spawn()
 }
 
-/// Asks a process to finish (SIGTERM: ffmpeg closes its last segment); a kill elsewhere.
-pub fn ask_to_stop(child: &mut Child) {
-    #[cfg(unix)]
-    if let Some(pid) = child.id() {
-        // SAFETY: a plain kill(2) of our own child.
-        unsafe {
-            libc::kill(pid as libc::pid_t, libc::SIGTERM);
-        }
-        return;
-    }
+/// Stops a process (see the module's note on why a kill).
+pub fn stop(child: &mut Child) {
     let _ = child.start_kill();
 }
 

@@ -337,7 +337,7 @@ struct Run {
     skew_ms: Option<i64>,
 }
 
-/// A stopped recorder is killed if it has not ended this long after being asked to.
+/// A stopped recorder is killed again if it has not ended this long after.
 const STOP_GRACE_MS: i64 = 3_000;
 
 struct Service {
@@ -354,6 +354,7 @@ struct Service {
 
 impl Service {
     async fn run(mut self, mut jobs: mpsc::Receiver<Job>) {
+        self.catch_up().await;
         let mut tick = tokio::time::interval(Duration::from_millis(self.opts.tick_ms.max(10)));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut sweep = tokio::time::interval(Duration::from_millis(self.opts.sweep_ms.max(100)));
@@ -374,7 +375,48 @@ impl Service {
         }
         for cam in self.cams.values_mut() {
             if let Some(child) = cam.child.as_mut() {
-                ffmpeg::ask_to_stop(child);
+                ffmpeg::stop(child);
+            }
+        }
+    }
+
+    /// Indexes what the newest runs wrote after the previous node last
+    /// looked (it was killed between a segment and its row): recording goes
+    /// on in new runs, and the end of the old ones is not lost.
+    async fn catch_up(&self) {
+        let runs = match self.store.newest_runs().await {
+            Ok(runs) => runs,
+            Err(e) => {
+                tracing::error!(error = %e, "the recorder runs cannot be read");
+                return;
+            }
+        };
+        let now = self.clock.now();
+        for (camera, id, last) in runs {
+            let Ok(camera) = DeviceId::parse(&camera) else {
+                continue;
+            };
+            let dir = run_dir(&self.dir, camera.as_str(), id);
+            // The run's correction, from a segment both indexed and still listed.
+            let listed = tokio::fs::read_to_string(dir.join(ffmpeg::PLAYLIST))
+                .await
+                .map(|t| playlist::read_ffmpeg(&t))
+                .unwrap_or_default();
+            let skew = last
+                .and_then(|(seq, from)| {
+                    let l = listed.iter().find(|l| l.seq == seq)?;
+                    Some(from - l.starts_ms?)
+                })
+                .unwrap_or(0);
+            let mut run = Run {
+                id,
+                dir,
+                last: last.map(|(seq, _)| seq),
+                skew_ms: Some(skew),
+            };
+            let n = index_new(&self.store, &camera, &mut run, now).await;
+            if n > 0 {
+                tracing::info!(camera = %camera, run = id, segments = n, "segments recorded before a restart were indexed");
             }
         }
     }
@@ -383,7 +425,7 @@ impl Service {
         let now = self.clock.now();
         if let Some(mut old) = self.cams.remove(&id) {
             if let Some(child) = old.child.as_mut() {
-                ffmpeg::ask_to_stop(child);
+                ffmpeg::stop(child);
                 let _ = tokio::time::timeout(Duration::from_secs(3), child.wait()).await;
                 let _ = child.start_kill();
             }
@@ -497,7 +539,7 @@ impl Service {
                 tracing::warn!(camera = %id, "a recorder stalled: it is stopped and started again");
                 match cam.child.as_mut() {
                     Some(child) => {
-                        ffmpeg::ask_to_stop(child);
+                        ffmpeg::stop(child);
                         cam.stopping_since = Some(now);
                     }
                     None => cam.sup.exited(now),
@@ -591,7 +633,7 @@ impl Service {
                 if full {
                     if cam.sup.hold() == Some(Do::Stop) {
                         if let Some(child) = cam.child.as_mut() {
-                            ffmpeg::ask_to_stop(child);
+                            ffmpeg::stop(child);
                             cam.stopping_since = Some(now);
                         }
                     }

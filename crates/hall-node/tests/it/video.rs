@@ -340,6 +340,28 @@ async fn a_camera_is_recorded_watched_exported_locked_and_every_look_audited() {
     assert_eq!(s, StatusCode::OK);
     assert!(boxed(&seg, &["moof", "styp"]), "{:?}", &seg[..8]);
 
+    // MJPEG frames for a player without H.264: a multipart stream of JPEGs, ended when the player goes.
+    let mjpeg = live.mjpeg.clone().unwrap();
+    let mut r = hall
+        .http
+        .get(format!("{}{mjpeg}", hall.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(kind.starts_with("multipart/x-mixed-replace"), "{kind}");
+    let mut got = Vec::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !got.windows(2).any(|w| w == [0xff, 0xd8]) && std::time::Instant::now() < deadline {
+        match tokio::time::timeout(Duration::from_secs(20), r.chunk()).await {
+            Ok(Ok(Some(c))) => got.extend_from_slice(&c),
+            _ => break,
+        }
+    }
+    assert!(got.windows(2).any(|w| w == [0xff, 0xd8]), "a JPEG frame");
+    drop(r);
+
     // Recorded: the last 4 s, with their timeline and where they sit in the playlist.
     let to = now_ms() - 500;
     let from = to - 4_000;
@@ -970,9 +992,50 @@ async fn kill_9_of_the_node_leaves_no_recorder_behind_and_recording_goes_on_afte
     }
     assert!(left.is_empty(), "recorders left behind: {left:?}");
 
+    // Every whole segment the killed recorder listed is indexed by the
+    // restarted node, also those the killed node had no time to (only the
+    // segment in progress, at most a second, is lost).
+    let old_run = newest_run(&video_dir, "cam-1");
+    let listed = std::fs::read_to_string(old_run.join("live.m3u8"))
+        .unwrap()
+        .lines()
+        .filter(|l| l.ends_with(".m4s"))
+        .count();
+    assert!(listed >= 1, "{listed} segments listed");
     let (mut child, addr) = super::devices::spawn_node(&db, &args);
     let base = format!("http://{addr}");
     let sup = login(base.clone()).await;
+    let run_id: i64 = old_run
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let store = store::Store::open(&db).await.unwrap();
+    let cam = devices::DeviceId::parse("cam-1").unwrap();
+    let all = devices::video::Span {
+        from_ms: 1,
+        to_ms: i64::MAX,
+    };
+    let mut indexed = 0;
+    for _ in 0..50 {
+        indexed = store
+            .segments(&cam, all)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|s| s.run == run_id)
+            .count();
+        if indexed == listed {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        indexed, listed,
+        "every listed segment of the killed run is indexed"
+    );
     // What was recorded before is still there, and recording goes on by itself (a new run).
     assert_eq!(kept_since(base.clone(), sup.clone()).await, Some(first));
     let mut again = false;
