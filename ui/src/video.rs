@@ -85,6 +85,28 @@ fn tile_state(c: &CameraView, seen: Seen) -> T {
 }
 
 /// The data attribute of a tile's state, for styling and tests.
+/// A media error: recovered once (hls.js's `recoverMediaError`); a second
+/// one, or a codec the browser lacks, stops the player and `give_up` says
+/// what shows instead.
+fn media_error(
+    codec: bool,
+    player: StoredValue<Option<Player>, LocalStorage>,
+    recovered: StoredValue<bool>,
+    give_up: impl FnOnce(),
+) {
+    if codec || recovered.try_get_value().unwrap_or(true) {
+        player.try_set_value(None);
+        give_up();
+    } else {
+        recovered.try_set_value(true);
+        player.try_with_value(|p| {
+            if let Some(p) = p {
+                p.recover();
+            }
+        });
+    }
+}
+
 fn state_code(t: T) -> &'static str {
     match t {
         T::VidLive => "live",
@@ -700,19 +722,9 @@ fn LiveTile(
                 seen.try_set(Seen::Reconnecting);
                 later(restart);
             }
-            Met::Media { codec } => {
-                if codec || recovered.try_get_value().unwrap_or(true) {
-                    player.try_set_value(None);
-                    mjpeg.try_set(true);
-                } else {
-                    recovered.try_set_value(true);
-                    player.try_with_value(|p| {
-                        if let Some(p) = p {
-                            p.recover();
-                        }
-                    });
-                }
-            }
+            Met::Media { codec } => media_error(codec, player, recovered, || {
+                mjpeg.try_set(true);
+            }),
         };
         match Player::start(&el, &w.playlist, None, met) {
             Ok(p) => player.set_value(Some(p)),
@@ -970,19 +982,9 @@ pub fn Playback(
                     backoff(n),
                 );
             }
-            Met::Media { codec } => {
-                if codec || recovered.try_get_value().unwrap_or(true) {
-                    player.try_set_value(None);
-                    cannot.try_set(true);
-                } else {
-                    recovered.try_set_value(true);
-                    player.try_with_value(|p| {
-                        if let Some(p) = p {
-                            p.recover();
-                        }
-                    });
-                }
-            }
+            Met::Media { codec } => media_error(codec, player, recovered, || {
+                cannot.try_set(true);
+            }),
         };
         match Player::start(&el, &w.playlist, start_s, met) {
             Ok(p) => player.set_value(Some(p)),

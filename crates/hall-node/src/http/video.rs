@@ -244,27 +244,18 @@ async fn watch(
         return Err(Conflict::of(ErrorCode::CameraNotConfigured));
     }
     let now = s.clock.now();
-    let expires_at = now + GRANT_MS;
     let answer = match (req.from_ms, req.to_ms) {
         (None, None) => {
-            audit(
+            let (token, expires_at) = grant_audited(
                 &s,
                 account,
                 &id,
                 rules::Access::Live,
-                (now, None),
-                about(&req.about),
+                None,
+                &req.about,
+                None,
             )
             .await?;
-            let token = s.video.grant(
-                Grant {
-                    camera: id.clone(),
-                    range: None,
-                    expires: expires_at,
-                    clip: None,
-                },
-                now,
-            );
             Watch {
                 camera: id,
                 playlist: format!("/video/g/{token}/index.m3u8"),
@@ -277,33 +268,12 @@ async fn watch(
         }
         (Some(from), Some(to)) => {
             let range = Span::checked(from, to, now).map_err(video_error)?;
-            let segments = s.video.intact_segments(&id, range).await?;
-            if segments.is_empty() {
-                return Err(HallError::Input(
-                    StatusCode::NOT_FOUND,
-                    ErrorCode::VideoNotRecorded,
-                ));
-            }
+            let segments = recorded_segments(&s, &id, range).await?;
             let (timeline, _) = parts(&pieces_of(&segments), range);
             let (_, pieces) = playlist::recorded(&segments);
-            audit(
-                &s,
-                account,
-                &id,
-                rules::Access::Playback,
-                (range.from_ms, Some(range.to_ms)),
-                about(&req.about),
-            )
-            .await?;
-            let token = s.video.grant(
-                Grant {
-                    camera: id.clone(),
-                    range: Some(range),
-                    expires: expires_at,
-                    clip: None,
-                },
-                now,
-            );
+            let access = rules::Access::Playback;
+            let (token, expires_at) =
+                grant_audited(&s, account, &id, access, Some(range), &req.about, None).await?;
             Watch {
                 camera: id,
                 playlist: format!("/video/g/{token}/index.m3u8"),
@@ -317,6 +287,46 @@ async fn watch(
         _ => return Err(bad(ErrorCode::VideoRangeInvalid)),
     };
     Ok(Json(answer))
+}
+
+/// `camera`'s whole segments in `range`; none is a refusal (`video_not_recorded`).
+async fn recorded_segments(
+    s: &AppState,
+    camera: &DeviceId,
+    range: Span,
+) -> Result<Vec<store::video::SegmentRow>, HallError> {
+    let segments = s.video.intact_segments(camera, range).await?;
+    if segments.is_empty() {
+        return Err(HallError::Input(
+            StatusCode::NOT_FOUND,
+            ErrorCode::VideoNotRecorded,
+        ));
+    }
+    Ok(segments)
+}
+
+/// Writes the audit line of a look at `camera`'s footage (live from now
+/// when `range` is `None`), then grants it: the token and when it expires.
+async fn grant_audited(
+    s: &AppState,
+    account: &Account,
+    camera: &DeviceId,
+    access: rules::Access,
+    range: Option<Span>,
+    what_about: &str,
+    clip: Option<std::path::PathBuf>,
+) -> Result<(String, i64), HallError> {
+    let now = s.clock.now();
+    let looked = range.map_or((now, None), |r| (r.from_ms, Some(r.to_ms)));
+    audit(s, account, camera, access, looked, about(what_about)).await?;
+    let expires = now + GRANT_MS;
+    let grant = Grant {
+        camera: camera.clone(),
+        range,
+        expires,
+        clip,
+    };
+    Ok((s.video.grant(grant, now), expires))
 }
 
 /// A refusal that is about the state of things (409).
@@ -384,13 +394,7 @@ async fn export(
     let (id, _, _) = camera(&s, &req.camera).await?;
     let now = s.clock.now();
     let range = Span::checked(req.from_ms, req.to_ms, now).map_err(video_error)?;
-    let segments = s.video.intact_segments(&id, range).await?;
-    if segments.is_empty() {
-        return Err(HallError::Input(
-            StatusCode::NOT_FOUND,
-            ErrorCode::VideoNotRecorded,
-        ));
-    }
+    let segments = recorded_segments(&s, &id, range).await?;
     let (_, recorded) = parts(&pieces_of(&segments), range);
     let clips = s.video.dir.join("clips");
     tokio::fs::create_dir_all(&clips)
@@ -421,24 +425,9 @@ async fn export(
         .await
         .map_err(HallError::internal)?
         .len();
-    audit(
-        &s,
-        account,
-        &id,
-        rules::Access::Export,
-        (range.from_ms, Some(range.to_ms)),
-        about(&req.about),
-    )
-    .await?;
-    let token = s.video.grant(
-        Grant {
-            camera: id.clone(),
-            range: Some(range),
-            expires: now + GRANT_MS,
-            clip: Some(out),
-        },
-        now,
-    );
+    let access = rules::Access::Export;
+    let (token, _) =
+        grant_audited(&s, account, &id, access, Some(range), &req.about, Some(out)).await?;
     Ok(Json(Clip {
         url: format!("/video/g/{token}/clip.mp4"),
         file_name: clip_name(&id, range, s.clock.utc_offset_minutes()),
