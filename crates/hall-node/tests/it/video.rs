@@ -894,6 +894,22 @@ async fn retention_keeps_locked_footage_and_holds_recording_when_only_that_is_le
         .await;
 }
 
+/// A node process, killed (SIGKILL) when dropped: however the test ends, none is left running.
+struct NodeProcess(Child);
+
+impl NodeProcess {
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
 /// ffmpeg processes whose command line names `needle`.
 fn processes_naming(needle: &str) -> Vec<u32> {
     std::fs::read_dir("/proc")
@@ -919,7 +935,8 @@ async fn kill_9_of_the_node_leaves_no_recorder_behind_and_recording_goes_on_afte
     let db = dir.path().join("hall.db");
     let video_dir = dir.path().join("footage");
     let args = ["--video-dir", video_dir.to_str().unwrap()];
-    let (mut child, addr) = super::devices::spawn_node(&db, &args);
+    let (child, addr) = super::devices::spawn_node(&db, &args);
+    let mut child = NodeProcess(child);
     let http = Client::new();
     let base = format!("http://{addr}");
     let login = |base: String| {
@@ -980,9 +997,8 @@ async fn kill_9_of_the_node_leaves_no_recorder_behind_and_recording_goes_on_afte
     let first = first.expect("3 s recorded");
     let needle = video_dir.to_str().unwrap().to_owned();
     assert_eq!(processes_naming(&needle).len(), 1, "one recorder runs");
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    // The recorder dies with the node.
+    child.kill(); // SIGKILL
+                  // The recorder dies with the node.
     let mut left = processes_naming(&needle);
     for _ in 0..30 {
         if left.is_empty() {
@@ -1003,7 +1019,8 @@ async fn kill_9_of_the_node_leaves_no_recorder_behind_and_recording_goes_on_afte
         .filter(|l| l.ends_with(".m4s"))
         .count();
     assert!(listed >= 1, "{listed} segments listed");
-    let (mut child, addr) = super::devices::spawn_node(&db, &args);
+    let (child, addr) = super::devices::spawn_node(&db, &args);
+    let mut child = NodeProcess(child);
     let base = format!("http://{addr}");
     let sup = login(base.clone()).await;
     let run_id: i64 = old_run
@@ -1067,6 +1084,5 @@ async fn kill_9_of_the_node_leaves_no_recorder_behind_and_recording_goes_on_afte
         StatusCode::OK,
         "footage from before the kill plays"
     );
-    child.kill().unwrap();
-    child.wait().unwrap();
+    child.kill();
 }
