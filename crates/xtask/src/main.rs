@@ -140,6 +140,7 @@ mod tests {
             ("propagation", tasks::Bench::Propagation),
             ("devices", tasks::Bench::Devices),
             ("alarms", tasks::Bench::Alarms),
+            ("video", tasks::Bench::Video),
         ] {
             assert!(
                 matches!(parse(&["bench", name]), Ok(Command::Bench { name }) if name == bench)

@@ -449,6 +449,9 @@ pub enum Bench {
     Devices,
     /// 设备故障到告警的时延 / device fault to alarm latency (1,000 devices, the real hall node)
     Alarms,
+    /// 四路 720p 录像的 CPU 与磁盘、事件到首帧、实时时延 / four 720p cameras recorded (CPU,
+    /// disk), event to first frame, live latency (YYT_BENCH_VIDEO_MINUTES, default 10)
+    Video,
 }
 
 pub fn bench(which: Bench) -> Result {
@@ -471,6 +474,14 @@ pub fn bench(which: Bench) -> Result {
         Bench::Propagation => province_bench("propagation"),
         Bench::Devices => cargo_bench("benchmark devices", "hall-node", "devices", None),
         Bench::Alarms => cargo_bench("benchmark alarms", "hall-node", "alarms", None),
+        Bench::Video => {
+            // The test cameras, ffmpeg, Debian's Chromium and chromedriver, hls.js in ui/vendor.
+            let ctx = Ctx::new(Need::Test)?;
+            let testcam = ctx.testcam()?;
+            let mut c = ctx.cargo(&["bench", "-p", "e2e", "--bench", "video"]);
+            c.env("YYT_TESTCAM", testcam);
+            run("benchmark video", &mut c)
+        }
     }
 }
 

@@ -552,6 +552,11 @@ impl TestCams {
         std::thread::spawn(move || for _ in lines {});
         Ok(Self { child, base })
     }
+
+    /// The process serving the cameras (its encoders are its threads).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
 }
 
 impl Drop for TestCams {
