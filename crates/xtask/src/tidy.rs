@@ -7,7 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Crates that hold pure logic: no IO runtime, no database, no web or desktop framework.
-pub const PURE_CRATES: &[&str] = &["devices", "domain", "ipc", "queue", "sync-proto"];
+pub const PURE_CRATES: &[&str] = &[
+    "devices",
+    "domain",
+    "emergency",
+    "ipc",
+    "queue",
+    "sync-proto",
+];
 
 /// What a pure crate must never reach, directly or through another crate.
 pub const IO_FRAMEWORKS: &[&str] = &[
