@@ -20,7 +20,7 @@ pub mod trigger;
 
 pub use incident::{Entry, Incident, IncidentError, Report, What};
 pub use plan::{Action, EventType, Level, Plan, PlanError, Step, StepId, TriggerRule};
-pub use trigger::{Figures, Proposal, Triggers};
+pub use trigger::{Figures, LevelHint, Proposal, Triggers};
 
 /// Milliseconds since the Unix epoch, as the shell's clock reads them.
 pub type Millis = i64;

@@ -6,7 +6,10 @@
 //! figure wavering around the firing bound therefore fires once, not at
 //! every wave. A plan is proposed once while it is engaged (proposed and
 //! not yet declined, or active): a second trigger of the same plan adds
-//! nothing until the shell releases it.
+//! nothing until the shell releases it. While a plan is engaged, its
+//! triggers clearing and firing again are level hints instead (eased: one
+//! level down; worse again: one up), with the same hysteresis, so an
+//! incident's level follows the hall without flapping.
 
 use crate::plan::{Plan, TriggerRule};
 use crate::Millis;
@@ -38,6 +41,17 @@ pub struct Proposal {
     pub reason: String,
 }
 
+/// An engaged plan's situation changed: it eased (a fired trigger cleared
+/// for its hold) or worsened again (a cleared trigger fired anew).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LevelHint {
+    pub plan: String,
+    pub trigger: usize,
+    pub at: Millis,
+    /// `true`: graver (one level up); `false`: eased (one down).
+    pub up: bool,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Arm {
     /// Waiting to fire; since when the condition has held.
@@ -52,6 +66,7 @@ pub struct Triggers {
     plans: Vec<Plan>,
     arms: BTreeMap<(String, usize), Arm>,
     engaged: BTreeSet<String>,
+    hints: Vec<LevelHint>,
 }
 
 /// Whether a trigger's condition is over its firing bound, and whether it is clear.
@@ -172,12 +187,27 @@ impl Triggers {
                             (true, Some(s)) if now - s >= hold => Arm::Armed(None),
                             (true, Some(s)) => Arm::Fired(Some(s)),
                         };
+                        if *arm == Arm::Armed(None) && self.engaged.contains(&plan.id) {
+                            self.hints.push(LevelHint {
+                                plan: plan.id.clone(),
+                                trigger: i,
+                                at: now,
+                                up: false,
+                            });
+                        }
                         false
                     }
                 };
                 if fired {
                     *arm = Arm::Fired(None);
-                    if self.engaged.insert(plan.id.clone()) {
+                    if self.engaged.contains(&plan.id) {
+                        self.hints.push(LevelHint {
+                            plan: plan.id.clone(),
+                            trigger: i,
+                            at: now,
+                            up: true,
+                        });
+                    } else if self.engaged.insert(plan.id.clone()) {
                         out.push(Proposal {
                             plan: plan.id.clone(),
                             trigger: i,
@@ -190,6 +220,11 @@ impl Triggers {
             }
         }
         out
+    }
+
+    /// The level hints since last asked, oldest first.
+    pub fn take_hints(&mut self) -> Vec<LevelHint> {
+        std::mem::take(&mut self.hints)
     }
 
     /// The public-safety button was pressed: every plan it triggers that is not engaged.

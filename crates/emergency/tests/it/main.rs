@@ -186,6 +186,40 @@ fn a_released_plan_is_proposed_again_only_after_its_trigger_cleared() {
 }
 
 #[test]
+fn an_engaged_plans_level_follows_the_queue_without_flapping() {
+    let mut t = Triggers::new(vec![surge()]);
+    t.observe(&waiting(35, 0), 0);
+    assert_eq!(t.observe(&waiting(35, 0), 60 * S).len(), 1);
+    // Wavering between the bounds (16–29) and back over 30: nothing.
+    for (k, n) in [20, 31, 18, 33, 25, 40].into_iter().enumerate() {
+        t.observe(&waiting(n, 0), (100 + 10 * k as i64) * S);
+    }
+    assert!(t.take_hints().is_empty());
+    // Clear (≤ 15) for a minute: eased, one level down, once.
+    t.observe(&waiting(12, 0), 200 * S);
+    t.observe(&waiting(14, 0), 259 * S);
+    assert!(t.take_hints().is_empty());
+    t.observe(&waiting(10, 0), 260 * S);
+    t.observe(&waiting(8, 0), 400 * S);
+    let h = t.take_hints();
+    assert_eq!(h.len(), 1);
+    assert!(!h[0].up);
+    // A surge again, held for a minute: graver, one level up; still no new proposal.
+    t.observe(&waiting(32, 0), 500 * S);
+    assert!(t.observe(&waiting(32, 0), 560 * S).is_empty());
+    let h = t.take_hints();
+    assert_eq!(h.len(), 1);
+    assert!(h[0].up);
+    // Released (the incident ended): no more hints, and the next surge is a proposal.
+    t.release("surge");
+    t.observe(&waiting(5, 0), 600 * S);
+    t.observe(&waiting(5, 0), 660 * S);
+    assert!(t.take_hints().is_empty());
+    t.observe(&waiting(35, 0), 700 * S);
+    assert_eq!(t.observe(&waiting(35, 0), 760 * S).len(), 1);
+}
+
+#[test]
 fn a_power_cut_and_the_button_propose_at_once() {
     let mut power = surge();
     power.id = "power".into();
