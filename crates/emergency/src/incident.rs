@@ -4,7 +4,8 @@
 //! at once; it is done when one person of each of its roles has
 //! acknowledged it; due and not done past its time, it escalates (once).
 //! Everything that happens lands on the timeline; the after-action report
-//! is read off it. A drill runs the same way, marked as one.
+//! is read off it. A drill runs the same way, marked as one, and is scored
+//! (`Incident::score`) to compare one drill with the next.
 
 use crate::plan::{Level, Plan, StepId};
 use crate::Millis;
@@ -397,6 +398,56 @@ impl Incident {
             missed: self.steps.iter().filter(|s| s.done_at.is_none()).count() as u32,
         }
     }
+
+    /// How the incident (a drill, usually) went, to compare one run with another.
+    pub fn score(&self) -> DrillScore {
+        let first_acks: Vec<Millis> = self
+            .steps
+            .iter()
+            .filter_map(|s| {
+                let due = s.due_at?;
+                let first = s.acks.iter().map(|a| a.at).min()?;
+                Some(first - due)
+            })
+            .collect();
+        let counters = self
+            .plan
+            .steps
+            .iter()
+            .filter(|p| matches!(p.action, Some(crate::plan::Action::OpenCounters { .. })))
+            .map(|p| {
+                self.steps
+                    .iter()
+                    .find(|s| s.id == p.id)
+                    .and_then(|s| s.done_at)
+            })
+            .collect::<Option<Vec<Millis>>>();
+        DrillScore {
+            mean_first_ack_ms: (!first_acks.is_empty())
+                .then(|| first_acks.iter().sum::<Millis>() / first_acks.len() as Millis),
+            counters_opened_ms: counters
+                .and_then(|done| done.into_iter().max())
+                .map(|last| last - self.started_at),
+            escalated: self
+                .steps
+                .iter()
+                .filter(|s| s.escalated_at.is_some())
+                .count() as u32,
+            missed: self.steps.iter().filter(|s| s.done_at.is_none()).count() as u32,
+        }
+    }
+}
+
+/// A drill's score: how fast people answered, how fast counters opened, what slipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrillScore {
+    /// From a step being due to its first acknowledgement, averaged over the steps acknowledged.
+    pub mean_first_ack_ms: Option<Millis>,
+    /// From activation until every 增开窗口 step was done (`None`: the plan has none, or one is not done).
+    pub counters_opened_ms: Option<Millis>,
+    pub escalated: u32,
+    /// Steps never done.
+    pub missed: u32,
 }
 
 /// One step in the after-action report.

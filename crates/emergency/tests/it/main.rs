@@ -397,3 +397,21 @@ fn an_incident_runs_its_steps_and_its_timeline_is_the_record() {
     assert_eq!(r.missed, 1);
     assert_eq!(r.ended_at, Some(240 * S));
 }
+
+#[test]
+fn a_drill_is_scored() {
+    let mut d = Incident::activate(8, surge(), Level::III, "3001", "演练", true, 0);
+    d.acknowledge("open", Role::Clerk, "1001", 20 * S).unwrap();
+    d.acknowledge("banner", Role::Emergency, "3001", 10 * S)
+        .unwrap();
+    d.acknowledge("open", Role::Supervisor, "2001", 40 * S)
+        .unwrap();
+    d.tick(200 * S);
+    d.terminate("演练结束", "3001", 300 * S).unwrap();
+    let s = d.score();
+    // First acknowledgements: open 20 s, banner 10 s after due (divert never).
+    assert_eq!(s.mean_first_ack_ms, Some(15 * S));
+    assert_eq!(s.counters_opened_ms, Some(40 * S));
+    assert_eq!((s.escalated, s.missed), (1, 1));
+    assert!(d.report().drill);
+}
