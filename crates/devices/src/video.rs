@@ -392,6 +392,25 @@ pub fn retention(
     now: Millis,
     short_bytes: u64,
 ) -> Sweep {
+    let total: u64 = pieces.iter().map(|(p, _)| p.bytes).sum();
+    retention_from(pieces, rule, now, must_free(total, rule, short_bytes))
+}
+
+/// How many bytes retention must free when all footage holds `total`.
+pub fn must_free(total: u64, rule: &Retention, short_bytes: u64) -> u64 {
+    total.saturating_sub(rule.quota_bytes).max(short_bytes)
+}
+
+/// [`retention`] over a page of the oldest pieces, with `must_free` bytes
+/// still to free (from [`must_free`], then each page's `still_over`): so a
+/// shell walks the footage oldest first, a page at a time, and stops once
+/// nothing more must go and the page reached past the days kept.
+pub fn retention_from(
+    pieces: &[(Piece, &[Span])],
+    rule: &Retention,
+    now: Millis,
+    mut must_free: u64,
+) -> Sweep {
     let mut order: Vec<usize> = (0..pieces.len()).collect();
     order.sort_by_key(|&i| (pieces[i].0.from_ms, i));
     let locked = |i: usize| {
@@ -402,9 +421,7 @@ pub fn retention(
         };
         locks.iter().any(|l| l.overlaps(&span))
     };
-    let cutoff = now - i64::from(rule.keep_days) * DAY_MS;
-    let total: u64 = pieces.iter().map(|(p, _)| p.bytes).sum();
-    let mut must_free = total.saturating_sub(rule.quota_bytes).max(short_bytes);
+    let cutoff = retention_cutoff(rule, now);
     let mut sweep = Sweep::default();
     for i in order {
         if locked(i) {
@@ -418,6 +435,11 @@ pub fn retention(
     }
     sweep.still_over = must_free;
     sweep
+}
+
+/// Footage that ended before this is past the days kept.
+pub fn retention_cutoff(rule: &Retention, now: Millis) -> Millis {
+    now - i64::from(rule.keep_days) * DAY_MS
 }
 
 /// A stretch of a timeline.
@@ -698,6 +720,30 @@ mod tests {
         // Another camera's lock does not protect this camera's footage.
         let other: Vec<(Piece, &[Span])> = (0..5).map(|n| (piece(n * 2, 100), &none[..])).collect();
         assert_eq!(retention(&other, &rule, 10 * S, 0).delete, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn retention_page_by_page_deletes_what_it_deletes_at_once() {
+        let lock = [Span {
+            from_ms: 5 * S,
+            to_ms: 9 * S,
+        }];
+        let pieces: Vec<(Piece, &[Span])> =
+            (0..20).map(|n| (piece(n * 2, 100), &lock[..])).collect();
+        let rule = Retention {
+            keep_days: 30,
+            quota_bytes: 1_050,
+        };
+        let whole = retention(&pieces, &rule, 100 * S, 0);
+        let mut must = must_free(2_000, &rule, 0);
+        let mut paged = Vec::new();
+        for (k, page) in pieces.chunks(3).enumerate() {
+            let sweep = retention_from(page, &rule, 100 * S, must);
+            paged.extend(sweep.delete.iter().map(|i| i + 3 * k));
+            must = sweep.still_over;
+        }
+        assert_eq!(paged, whole.delete);
+        assert_eq!(must, whole.still_over);
     }
 
     #[test]

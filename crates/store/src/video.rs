@@ -234,11 +234,21 @@ impl Store {
         }))
     }
 
-    /// Every indexed segment (for retention), oldest first.
-    pub async fn all_segments(&self) -> Result<Vec<StoredSegment>> {
+    /// The oldest indexed segments after `after` (its start, run and number), at most `limit`: retention's pages.
+    pub async fn oldest_segments(
+        &self,
+        after: Option<(i64, i64, u32)>,
+        limit: u32,
+    ) -> Result<Vec<StoredSegment>> {
+        let (from, run, seq) = after.unwrap_or((i64::MIN, i64::MIN, 0));
         let rows: Vec<(String, i64, i64, i64, i64, i64)> = sqlx::query_as(
-            "SELECT camera, run, seq, from_ms, to_ms, bytes FROM video_segment ORDER BY from_ms",
+            "SELECT camera, run, seq, from_ms, to_ms, bytes FROM video_segment
+             WHERE (from_ms, run, seq) > (?, ?, ?) ORDER BY from_ms, run, seq LIMIT ?",
         )
+        .bind(from)
+        .bind(run)
+        .bind(i64::from(seq))
+        .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
         Ok(rows
@@ -248,6 +258,14 @@ impl Store {
                 segment: segment_of((run, seq, f, t, b)),
             })
             .collect())
+    }
+
+    /// The bytes of all indexed footage.
+    pub async fn footage_total(&self) -> Result<u64> {
+        let (total,): (Option<i64>,) = sqlx::query_as("SELECT sum(bytes) FROM video_segment")
+            .fetch_one(self.pool())
+            .await?;
+        Ok(total.unwrap_or(0).max(0) as u64)
     }
 
     /// Forgets segments whose files are gone (retention deleted them first).

@@ -337,6 +337,9 @@ struct Run {
     skew_ms: Option<i64>,
 }
 
+/// Retention reads the footage index this many segments at a time.
+const SWEEP_PAGE: u32 = 2_000;
+
 /// A stopped recorder is killed again if it has not ended this long after.
 const STOP_GRACE_MS: i64 = 3_000;
 
@@ -557,47 +560,44 @@ impl Service {
     }
 
     async fn try_sweep(&mut self, now: i64) -> Result<(), HallError> {
-        let segments = self.store.all_segments().await?;
         let mut locks: HashMap<String, Vec<Span>> = HashMap::new();
         for l in self.store.evidence_locks().await? {
             if l.unlocked.is_none() {
                 locks.entry(l.camera.to_string()).or_default().push(l.span);
             }
         }
-        let none: Vec<Span> = Vec::new();
-        let pieces: Vec<(Piece, &[Span])> = segments
-            .iter()
-            .map(|s| {
-                let piece = Piece {
-                    from_ms: s.segment.from_ms,
-                    to_ms: s.segment.to_ms,
-                    bytes: s.segment.bytes,
-                };
-                (piece, locks.get(&s.camera).unwrap_or(&none).as_slice())
-            })
-            .collect();
         let short = free_bytes(&self.dir)
             .map(|free| self.opts.reserve_bytes.saturating_sub(free))
             .unwrap_or(0);
-        let sweep = devices::video::retention(&pieces, &self.opts.retention, now, short);
-        let mut gone = Vec::new();
-        for &i in &sweep.delete {
-            let s = &segments[i];
-            let file =
-                run_dir(&self.dir, &s.camera, s.segment.run).join(segment_name(s.segment.seq));
-            match std::fs::remove_file(&file) {
-                Ok(()) => gone.push((s.segment.run, s.segment.seq)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    gone.push((s.segment.run, s.segment.seq))
-                }
-                Err(e) => {
-                    tracing::warn!(file = %file.display(), error = %e, "a segment cannot be deleted")
-                }
+        let rule = &self.opts.retention;
+        let total = self.store.footage_total().await?;
+        let mut must = devices::video::must_free(total, rule, short);
+        let cutoff = devices::video::retention_cutoff(rule, now);
+        let none: Vec<Span> = Vec::new();
+        // The footage oldest first, a page at a time, until nothing more must go.
+        let mut after = None;
+        loop {
+            let page = self.store.oldest_segments(after, SWEEP_PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some((last.segment.from_ms, last.segment.run, last.segment.seq));
+            let past_age = last.segment.to_ms > cutoff;
+            let pieces: Vec<(Piece, &[Span])> = page
+                .iter()
+                .map(|s| {
+                    let piece = Piece {
+                        from_ms: s.segment.from_ms,
+                        to_ms: s.segment.to_ms,
+                        bytes: s.segment.bytes,
+                    };
+                    (piece, locks.get(&s.camera).unwrap_or(&none).as_slice())
+                })
+                .collect();
+            let sweep = devices::video::retention_from(&pieces, rule, now, must);
+            must = sweep.still_over;
+            self.delete(&page, &sweep.delete).await?;
+            if must == 0 && past_age {
+                break;
             }
-        }
-        if !gone.is_empty() {
-            self.store.remove_segments(&gone).await?;
-            tracing::info!(segments = gone.len(), "retention removed footage");
         }
         for (run, camera) in self.store.empty_video_runs().await? {
             let current = self
@@ -618,12 +618,12 @@ impl Service {
                 }
             }
         }
-        let full = sweep.still_over > 0;
+        let full = must > 0;
         if full != self.held {
             self.held = full;
             if full {
                 tracing::error!(
-                    over = sweep.still_over,
+                    over = must,
                     "the footage storage is full of locked footage: recording is held"
                 );
             } else {
@@ -654,6 +654,36 @@ impl Service {
                 };
                 let _ = self.alarms.heard_sender().send(heard).await;
             }
+        }
+        Ok(())
+    }
+}
+
+impl Service {
+    /// Deletes the files of `page[i]` for each `i` of `delete`, then their rows.
+    async fn delete(
+        &self,
+        page: &[store::video::StoredSegment],
+        delete: &[usize],
+    ) -> Result<(), HallError> {
+        let mut gone = Vec::new();
+        for &i in delete {
+            let s = &page[i];
+            let file =
+                run_dir(&self.dir, &s.camera, s.segment.run).join(segment_name(s.segment.seq));
+            match std::fs::remove_file(&file) {
+                Ok(()) => gone.push((s.segment.run, s.segment.seq)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    gone.push((s.segment.run, s.segment.seq))
+                }
+                Err(e) => {
+                    tracing::warn!(file = %file.display(), error = %e, "a segment cannot be deleted")
+                }
+            }
+        }
+        if !gone.is_empty() {
+            self.store.remove_segments(&gone).await?;
+            tracing::info!(segments = gone.len(), "retention removed footage");
         }
         Ok(())
     }
