@@ -59,6 +59,16 @@ pub struct Entry {
     pub what: What,
 }
 
+/// One line of an incident's timeline as it leaves the hall (numbered from 0
+/// in the order of the timeline); the province keeps it as sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    pub incident: u64,
+    pub seq: u32,
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
 /// How an incident ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct End {

@@ -14,7 +14,10 @@ use std::fmt;
 pub const MAX_ID: usize = 40;
 pub const MAX_NAME: usize = 60;
 pub const MAX_STEPS: usize = 50;
-pub const MAX_TEXT: usize = 200;
+/// A step's title.
+pub const MAX_TITLE: usize = 60;
+/// A banner's or a dispatch's text.
+pub const MAX_TEXT: usize = 100;
 pub const MAX_TRIGGERS: usize = 10;
 /// The longest a trigger's condition must hold (or clear): an hour.
 pub const MAX_HOLD_S: u32 = 3_600;
@@ -222,7 +225,7 @@ impl fmt::Display for PlanError {
             PlanError::BadName => write!(f, "预案名称应为 1–{MAX_NAME} 个字"),
             PlanError::NoSteps => write!(f, "预案至少要有一个步骤"),
             PlanError::TooManySteps => write!(f, "预案最多 {MAX_STEPS} 个步骤"),
-            PlanError::BadStep(id) => write!(f, "步骤 {id} 的标题、动作或升级时限不合规"),
+            PlanError::BadStep(id) => write!(f, "步骤 {id} 的标题（1–{MAX_TITLE} 字）、动作（文字 1–{MAX_TEXT} 字，增开 1–50 个窗口）或升级时限（1–3600 秒）不合规"),
             PlanError::DuplicateStep(id) => write!(f, "步骤 {id} 重复"),
             PlanError::UnknownStep { step, after } => {
                 write!(f, "步骤 {step} 等待的步骤 {after} 不存在")
@@ -288,7 +291,7 @@ impl Plan {
                 Some(Action::Dispatch { what }) => text_ok(what, MAX_TEXT),
                 Some(Action::Divert | Action::PreProcess) | None => true,
             };
-            if !text_ok(&s.title, MAX_TEXT)
+            if !text_ok(&s.title, MAX_TITLE)
                 || !action_ok
                 || s.escalate_after_s == 0
                 || s.escalate_after_s > MAX_HOLD_S

@@ -217,6 +217,8 @@ pub async fn store(
                 db::video::put_lock(&mut tx, &row).await?;
             }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
+            // Stored from issue 15's province side on (acknowledged, not stored, until then).
+            Payload::Incident(_) | Payload::IncidentEntry(_) => {}
             Payload::CounterEvent(_) | Payload::Unknown(_) => {}
         }
     }

@@ -33,6 +33,12 @@ pub enum ChangeKind {
     VideoAccess,
     /// An evidence lock on footage as it is now ([`EvidenceLockHead`] of the whole lock); key: its id.
     EvidenceLock,
+    /// An emergency incident as it is now, without its timeline ([`IncidentHead`]
+    /// of the hall's whole `emergency::Incident`); key: the incident id.
+    Incident,
+    /// One line of an incident's timeline ([`IncidentEntryHead`] of the whole
+    /// line); key: `{incident}-{seq}`. Lines are never changed once written.
+    IncidentEntry,
     /// A kind this version does not know.
     #[serde(untagged)]
     Other(String),
@@ -50,6 +56,8 @@ impl ChangeKind {
             "device_command" => Self::DeviceCommand,
             "video_access" => Self::VideoAccess,
             "evidence_lock" => Self::EvidenceLock,
+            "incident" => Self::Incident,
+            "incident_entry" => Self::IncidentEntry,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -65,6 +73,8 @@ impl ChangeKind {
             Self::DeviceCommand => "device_command",
             Self::VideoAccess => "video_access",
             Self::EvidenceLock => "evidence_lock",
+            Self::Incident => "incident",
+            Self::IncidentEntry => "incident_entry",
             Self::Other(other) => other,
         }
     }
@@ -418,6 +428,8 @@ pub enum Payload {
     DeviceCommand(CommandHead),
     VideoAccess(VideoAccessHead),
     EvidenceLock(EvidenceLockHead),
+    Incident(IncidentHead),
+    IncidentEntry(IncidentEntryHead),
     /// A kind this version does not know (named).
     Unknown(String),
 }
@@ -442,7 +454,48 @@ impl Change {
             ChangeKind::DeviceCommand => Payload::DeviceCommand(body.read()?),
             ChangeKind::VideoAccess => Payload::VideoAccess(body.read()?),
             ChangeKind::EvidenceLock => Payload::EvidenceLock(body.read()?),
+            ChangeKind::Incident => Payload::Incident(body.read()?),
+            ChangeKind::IncidentEntry => Payload::IncidentEntry(body.read()?),
             ChangeKind::Other(kind) => Payload::Unknown(kind),
         })
     }
+}
+
+/// What the province reads of an incident (the hall sends its whole
+/// `emergency::Incident` less the timeline; the rest is kept as sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentHead {
+    pub id: u64,
+    pub plan: PlanHead,
+    /// `I` … `IV`.
+    pub level: String,
+    pub drill: bool,
+    pub started_at: i64,
+    pub duty: String,
+    #[serde(default)]
+    pub ended: Option<IncidentEndHead>,
+}
+
+/// The plan an incident runs, as the province reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanHead {
+    pub id: String,
+    pub name: String,
+    /// `queue_surge`, `public_safety`, …
+    pub event: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentEndHead {
+    pub at: i64,
+    pub by: String,
+    pub summary: String,
+}
+
+/// What the province reads of a timeline line (the line itself is kept as sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentEntryHead {
+    pub incident: u64,
+    pub seq: u32,
+    pub at: i64,
 }

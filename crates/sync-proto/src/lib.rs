@@ -19,6 +19,7 @@ pub mod changes;
 mod hlc;
 pub mod limits;
 mod merge;
+pub mod nearby;
 pub mod owned;
 mod session;
 pub mod updates;

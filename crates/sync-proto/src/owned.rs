@@ -22,6 +22,11 @@ pub const HALL: &str = "hall";
 /// A program on the halls' screens (`ProgramRecord`). Key: its id when it is
 /// for every hall, `id@HALL` for the copy of one of the halls it targets.
 pub const PROGRAM: &str = "program";
+/// An emergency plan (`PlanRecord`). Key: its id when it is for every hall,
+/// `id@HALL` for the copy of one of the halls it is for.
+pub const PLAN: &str = "plan";
+/// An outage registered for a hall's area (`OutageRecord`). Key: `id@HALL`.
+pub const OUTAGE: &str = "outage";
 /// Uploaded by a hall: a password changed there. Key: staff number; body `{password_hash}`.
 pub const STAFF_PASSWORD: &str = "staff_password";
 
@@ -34,6 +39,8 @@ pub enum OwnedKind {
     Priority,
     Hall,
     Program,
+    Plan,
+    Outage,
     /// A kind this version does not know: stored, not used.
     #[serde(untagged)]
     Other(String),
@@ -47,6 +54,8 @@ impl OwnedKind {
             PRIORITY => Self::Priority,
             HALL => Self::Hall,
             PROGRAM => Self::Program,
+            PLAN => Self::Plan,
+            OUTAGE => Self::Outage,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -58,6 +67,8 @@ impl OwnedKind {
             Self::Priority => PRIORITY,
             Self::Hall => HALL,
             Self::Program => PROGRAM,
+            Self::Plan => PLAN,
+            Self::Outage => OUTAGE,
             Self::Other(other) => other,
         }
     }
@@ -121,6 +132,10 @@ pub struct HallSetup {
     pub overflow: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recall_limit: Option<u32>,
+    /// The area the hall is in (halls of one area are each other's neighbours
+    /// when customers are diverted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
 }
 
 /// A program the province publishes to halls' screens (its content, time on
@@ -227,6 +242,61 @@ pub struct PublishedProgram {
     /// `None`: every hall.
     pub halls: Option<Vec<String>>,
     pub updated_at_ms: i64,
+}
+
+/// An emergency plan the province publishes to halls. A withdrawn plan
+/// travels with `withdrawn: true`, and the hall drops it (an incident of it
+/// that runs keeps the plan it started with).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanRecord {
+    pub plan: emergency::Plan,
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+/// A maintainer's publication (or replacement) of a plan: `PUT /admin/v1/plans/{id}`
+/// (the plan's own `id` must be the one of the path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishPlan {
+    pub plan: emergency::Plan,
+    /// The hall codes it is for; `None`: every hall.
+    #[serde(default)]
+    pub halls: Option<Vec<String>>,
+}
+
+/// A plan as the maintainers' API answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedPlan {
+    pub plan: emergency::Plan,
+    /// `None`: every hall.
+    pub halls: Option<Vec<String>>,
+    pub withdrawn: bool,
+    pub updated_at_ms: i64,
+}
+
+/// An outage registered for a hall's area (power cut planned or under way):
+/// a trigger of the hall's plans while `from_ms <= now < until_ms`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutageRecord {
+    pub id: String,
+    /// What and where, for the console (e.g. "城东 10kV 线路检修").
+    pub text: String,
+    pub from_ms: i64,
+    pub until_ms: i64,
+    #[serde(default)]
+    pub withdrawn: bool,
+}
+
+/// A maintainer's registration (or replacement) of an outage: `PUT /admin/v1/outages/{id}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterOutage {
+    pub text: String,
+    pub from_ms: i64,
+    pub until_ms: i64,
+    /// The halls of the area (at least one).
+    pub halls: Vec<String>,
 }
 
 /// The plain values of a record as fields to stamp (a struct above, written out).

@@ -24,7 +24,7 @@ pub const IO_FRAMEWORKS: &[&str] = &[
 /// The province server and the hall/desktop side share only these workspace crates.
 pub const PROVINCE_CRATE: &str = "server";
 pub const HALL_SIDE: &[&str] = &["store", "hall-node", "ipc", "queue", "yyt-desktop", "ui"];
-pub const SHARED_WITH_PROVINCE: &[&str] = &["domain", "sync-proto", "logging"];
+pub const SHARED_WITH_PROVINCE: &[&str] = &["domain", "emergency", "sync-proto", "logging"];
 
 /// The UI crate, the only workspace crates it may name, and what it must
 /// never reach: it talks to the backend only through `ipc`.

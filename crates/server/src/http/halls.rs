@@ -122,6 +122,7 @@ async fn put_setup(
         strategy: Some(req.strategy),
         overflow: Some(req.overflow),
         recall_limit: Some(req.recall_limit),
+        area: None,
     };
     let changed = owned::put(&s, OwnedKind::Hall, &code, &code, values_of(&setup)).await?;
     Ok(Json(Saved { changed }))

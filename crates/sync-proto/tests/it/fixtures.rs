@@ -70,7 +70,9 @@ fn every_recorded_exchange_still_reads_at_both_ends() {
                         | Payload::Alarm(_)
                         | Payload::DeviceCommand(_)
                         | Payload::VideoAccess(_)
-                        | Payload::EvidenceLock(_) => {
+                        | Payload::EvidenceLock(_)
+                        | Payload::Incident(_)
+                        | Payload::IncidentEntry(_) => {
                             panic!("recorded before the hall had a device registry")
                         }
                         Payload::Unknown(kind) => {

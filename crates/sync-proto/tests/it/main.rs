@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use sync_proto::*;
 
 mod fixtures;
+mod incidents;
 
 const NOW: i64 = 1_800_000_000_000;
 const TOLERANCE: i64 = 5 * 60 * 1000;
