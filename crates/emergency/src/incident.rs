@@ -15,6 +15,9 @@ use std::fmt;
 
 /// The longest note, summary or reason, in characters.
 pub const MAX_NOTE: usize = 500;
+/// The most lines a timeline keeps: past it, notes are refused and facts no longer recorded
+/// (the steps, levels, handovers and the end always are).
+pub const MAX_TIMELINE: usize = 2_000;
 
 /// One acknowledgement of a step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +52,56 @@ pub enum What {
     HandedOver { to: String },
     Note { text: String },
     Ended { summary: String },
+    /// The hall's queue at that moment (at activation, at each level change).
+    Queue { waiting: u32, longest_wait_s: u32 },
+    /// A device alarm raised or cleared while the incident ran.
+    Alarm {
+        device: String,
+        fault: String,
+        cleared: bool,
+    },
+    /// A counter opened (or came back from a break) while the incident ran.
+    CounterOpened { counter: u16 },
+    /// A control command sent to a device while the incident ran.
+    Command { device: String, command: String },
+}
+
+/// What the hall observed while an incident ran, for its timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fact {
+    Queue { waiting: u32, longest_wait_s: u32 },
+    Alarm {
+        device: String,
+        fault: String,
+        cleared: bool,
+    },
+    CounterOpened { counter: u16 },
+    Command { device: String, command: String },
+}
+
+impl From<Fact> for What {
+    fn from(f: Fact) -> Self {
+        match f {
+            Fact::Queue {
+                waiting,
+                longest_wait_s,
+            } => What::Queue {
+                waiting,
+                longest_wait_s,
+            },
+            Fact::Alarm {
+                device,
+                fault,
+                cleared,
+            } => What::Alarm {
+                device,
+                fault,
+                cleared,
+            },
+            Fact::CounterOpened { counter } => What::CounterOpened { counter },
+            Fact::Command { device, command } => What::Command { device, command },
+        }
+    }
 }
 
 /// One line of the timeline: when, who (`None`: the system), what.
@@ -108,6 +161,8 @@ pub enum IncidentError {
     LevelAtBound,
     BadText,
     SameDuty,
+    /// The timeline is full ([`MAX_TIMELINE`]).
+    TimelineFull,
 }
 
 impl fmt::Display for IncidentError {
@@ -121,6 +176,7 @@ impl fmt::Display for IncidentError {
             IncidentError::LevelAtBound => "已是最高（或最低）级别",
             IncidentError::BadText => "内容应为 1–500 个字",
             IncidentError::SameDuty => "已由此人值守",
+            IncidentError::TimelineFull => "时间线已满，不能再添加记录",
         })
     }
 }
@@ -310,11 +366,12 @@ impl Incident {
         late
     }
 
-    /// Raises (`up`) or lowers the level by one.
+    /// Raises (`up`) or lowers the level by one; `by`: who (`None`: the
+    /// system, following its triggers' level hints).
     pub fn change_level(
         &mut self,
         up: bool,
-        by: &str,
+        by: Option<&str>,
         now: Millis,
     ) -> Result<Level, IncidentError> {
         self.live()?;
@@ -325,8 +382,18 @@ impl Incident {
         }
         .ok_or(IncidentError::LevelAtBound)?;
         let from = std::mem::replace(&mut self.level, to);
-        self.log(now, Some(by), What::LevelChanged { from, to });
+        self.log(now, by, What::LevelChanged { from, to });
         Ok(to)
+    }
+
+    /// Records what the hall observed (`by`: who caused it, if a person);
+    /// `false` when it was not recorded (the incident ended, or the timeline is full).
+    pub fn record(&mut self, fact: Fact, by: Option<&str>, now: Millis) -> bool {
+        if self.ended.is_some() || self.timeline.len() >= MAX_TIMELINE {
+            return false;
+        }
+        self.log(now, by, fact.into());
+        true
     }
 
     /// Hands the incident over to `to` (a staff number).
@@ -343,6 +410,9 @@ impl Incident {
     pub fn note(&mut self, raw: &str, by: &str, now: Millis) -> Result<(), IncidentError> {
         self.live()?;
         let text = text(raw)?;
+        if self.timeline.len() >= MAX_TIMELINE {
+            return Err(IncidentError::TimelineFull);
+        }
         self.log(now, Some(by), What::Note { text });
         Ok(())
     }

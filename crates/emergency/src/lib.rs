@@ -18,7 +18,7 @@ pub mod incident;
 pub mod plan;
 pub mod trigger;
 
-pub use incident::{DrillScore, Entry, Incident, IncidentError, Line, Report, What};
+pub use incident::{DrillScore, Entry, Fact, Incident, IncidentError, Line, Report, What};
 pub use plan::{Action, EventType, Level, Plan, PlanError, Step, StepId, TriggerRule};
 pub use trigger::{Figures, LevelHint, Proposal, Triggers};
 

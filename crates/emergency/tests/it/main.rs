@@ -2,7 +2,7 @@
 
 use domain::Role;
 use emergency::plan::{Action, EventType, Level, Plan, PlanError, Step, TriggerRule};
-use emergency::{Figures, Incident, IncidentError, Triggers, What};
+use emergency::{Fact, Figures, Incident, IncidentError, Triggers, What};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
 
@@ -332,9 +332,9 @@ fn an_incident_runs_its_steps_and_its_timeline_is_the_record() {
     assert!(i.tick(165 * S).is_empty());
     assert_eq!(i.tick(166 * S), ["divert".to_owned()]);
     // Level down, handover, a note, the end.
-    assert_eq!(i.change_level(false, "3001", 200 * S), Ok(Level::IV));
+    assert_eq!(i.change_level(false, Some("3001"), 200 * S), Ok(Level::IV));
     assert_eq!(
-        i.change_level(false, "3001", 201 * S),
+        i.change_level(false, Some("3001"), 201 * S),
         Err(IncidentError::LevelAtBound)
     );
     i.hand_over("3002", "3001", 210 * S).unwrap();
@@ -365,6 +365,7 @@ fn an_incident_runs_its_steps_and_its_timeline_is_the_record() {
             What::HandedOver { .. } => "handover",
             What::Note { .. } => "note",
             What::Ended { .. } => "ended",
+            _ => "fact",
         })
         .collect();
     assert_eq!(
@@ -414,4 +415,40 @@ fn a_drill_is_scored() {
     assert_eq!(s.counters_opened_ms, Some(40 * S));
     assert_eq!((s.escalated, s.missed), (1, 1));
     assert!(d.report().drill);
+}
+
+#[test]
+fn facts_land_on_the_timeline_until_it_is_full_and_the_system_eases_the_level() {
+    let mut i = Incident::activate(9, surge(), Level::III, "3001", "排队", false, 0);
+    assert!(i.record(
+        Fact::Queue {
+            waiting: 41,
+            longest_wait_s: 900
+        },
+        None,
+        S
+    ));
+    assert!(i.record(Fact::CounterOpened { counter: 5 }, Some("1001"), 2 * S));
+    assert_eq!(i.change_level(false, None, 3 * S), Ok(Level::IV));
+    let last = i.timeline.last().unwrap();
+    assert_eq!(last.by, None, "the system eased it");
+    assert_eq!(
+        last.what,
+        What::LevelChanged {
+            from: Level::III,
+            to: Level::IV
+        }
+    );
+    while i.timeline.len() < emergency::incident::MAX_TIMELINE {
+        i.note("记录", "3001", 4 * S).unwrap();
+    }
+    assert_eq!(
+        i.note("再一条", "3001", 5 * S),
+        Err(IncidentError::TimelineFull)
+    );
+    assert!(!i.record(Fact::CounterOpened { counter: 6 }, None, 5 * S));
+    // The end is always recorded.
+    i.terminate("结束", "3001", 6 * S).unwrap();
+    assert!(matches!(i.timeline.last().unwrap().what, What::Ended { .. }));
+    assert!(!i.record(Fact::CounterOpened { counter: 6 }, None, 7 * S));
 }
