@@ -43,17 +43,41 @@ pub struct StepState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum What {
-    Activated { level: Level, reason: String },
-    StepDue { step: StepId },
-    Acknowledged { step: StepId, role: Role },
-    StepDone { step: StepId },
-    Escalated { step: StepId },
-    LevelChanged { from: Level, to: Level },
-    HandedOver { to: String },
-    Note { text: String },
-    Ended { summary: String },
+    Activated {
+        level: Level,
+        reason: String,
+    },
+    StepDue {
+        step: StepId,
+    },
+    Acknowledged {
+        step: StepId,
+        role: Role,
+    },
+    StepDone {
+        step: StepId,
+    },
+    Escalated {
+        step: StepId,
+    },
+    LevelChanged {
+        from: Level,
+        to: Level,
+    },
+    HandedOver {
+        to: String,
+    },
+    Note {
+        text: String,
+    },
+    Ended {
+        summary: String,
+    },
     /// The hall's queue at that moment (at activation, at each level change).
-    Queue { waiting: u32, longest_wait_s: u32 },
+    Queue {
+        waiting: u32,
+        longest_wait_s: u32,
+    },
     /// A device alarm raised or cleared while the incident ran.
     Alarm {
         device: String,
@@ -61,22 +85,35 @@ pub enum What {
         cleared: bool,
     },
     /// A counter opened (or came back from a break) while the incident ran.
-    CounterOpened { counter: u16 },
+    CounterOpened {
+        counter: u16,
+    },
     /// A control command sent to a device while the incident ran.
-    Command { device: String, command: String },
+    Command {
+        device: String,
+        command: String,
+    },
 }
 
 /// What the hall observed while an incident ran, for its timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fact {
-    Queue { waiting: u32, longest_wait_s: u32 },
+    Queue {
+        waiting: u32,
+        longest_wait_s: u32,
+    },
     Alarm {
         device: String,
         fault: String,
         cleared: bool,
     },
-    CounterOpened { counter: u16 },
-    Command { device: String, command: String },
+    CounterOpened {
+        counter: u16,
+    },
+    Command {
+        device: String,
+        command: String,
+    },
 }
 
 impl From<Fact> for What {
@@ -139,7 +176,7 @@ pub struct Incident {
     pub level: Level,
     pub drill: bool,
     pub started_at: Millis,
-    /// Who holds the incident now (the duty person).
+    /// Who holds the incident now (the duty person; empty: nobody yet).
     pub duty: String,
     pub steps: Vec<StepState>,
     pub timeline: Vec<Entry>,
@@ -195,12 +232,14 @@ fn text(raw: &str) -> Result<String, IncidentError> {
 
 impl Incident {
     /// Activates `plan` at `level` (`by`: who, or the trigger's proposal
-    /// accepted by them); the steps that wait for nothing are due at once.
+    /// accepted by them; `None`: a trigger of a plan that starts itself, and
+    /// nobody is on duty for it until someone takes it over); the steps that
+    /// wait for nothing are due at once.
     pub fn activate(
         id: u64,
         plan: Plan,
         level: Level,
-        by: &str,
+        by: Option<&str>,
         reason: &str,
         drill: bool,
         now: Millis,
@@ -222,11 +261,11 @@ impl Incident {
             level,
             drill,
             started_at: now,
-            duty: by.to_owned(),
+            duty: by.unwrap_or_default().to_owned(),
             steps,
             timeline: vec![Entry {
                 at: now,
-                by: Some(by.to_owned()),
+                by: by.map(str::to_owned),
                 what: What::Activated {
                     level,
                     reason: reason.chars().take(MAX_NOTE).collect(),

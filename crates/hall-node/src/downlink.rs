@@ -47,6 +47,8 @@ pub struct Sinks {
     pub link: SharedLink,
     /// Told when programs arrive, so their media files are fetched.
     pub screens: crate::programs::Screens,
+    /// Told when plans or outages arrive.
+    pub emergency: crate::emergency::EmergencyService,
 }
 
 pub async fn run(store: Store, province: Province, hall: String, clock: Clock, sinks: Sinks) {
@@ -126,6 +128,7 @@ async fn apply(
     let mut hall_name = None;
     let mut setup_changed = false;
     let mut programs = false;
+    let mut plans = false;
     for r in records {
         let fields: Option<Fields> = match &r.body {
             Some(b) => Some(serde_json::from_value(b.clone()).map_err(|e| e.to_string())?),
@@ -155,6 +158,7 @@ async fn apply(
             }
             (OwnedKind::Business | OwnedKind::Priority, _) => setup_changed = true,
             (OwnedKind::Program, _) => programs = true,
+            (OwnedKind::Plan | OwnedKind::Outage, _) => plans = true,
             _ => {}
         }
     }
@@ -164,6 +168,9 @@ async fn apply(
         .map_err(|e| e.to_string())?;
     if programs {
         sinks.screens.wake();
+    }
+    if plans {
+        sinks.emergency.plans_changed();
     }
     if !staff.is_empty() {
         let names = store.staff_names().await.map_err(|e| e.to_string())?;

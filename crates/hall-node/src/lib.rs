@@ -12,6 +12,7 @@ pub mod clock;
 pub mod devsim;
 pub mod downlink;
 mod driver;
+pub mod emergency;
 pub mod error;
 mod http;
 pub mod mqtt;
@@ -100,6 +101,8 @@ pub struct AppState {
     video: video::Video,
     /// Told after a write to the outbox outside the driver (the uplink sends at once).
     outbox: Arc<tokio::sync::Notify>,
+    /// Plans, proposals and running incidents.
+    emergency: emergency::EmergencyService,
 }
 
 impl AppState {
@@ -117,6 +120,7 @@ pub struct Running {
     pub mqtt_addr: Option<SocketAddr>,
     alarms: alarms::AlarmService,
     video: video::Video,
+    emergency: emergency::EmergencyService,
     /// The MQTT side, kept for as long as the node runs.
     _mqtt: Option<MqttSide>,
     stop: Option<oneshot::Sender<()>>,
@@ -129,6 +133,11 @@ impl Running {
     /// ([`alarms::AlarmService::check_mqtt`]).
     pub fn alarms(&self) -> &alarms::AlarmService {
         &self.alarms
+    }
+
+    /// The emergency service (told when plans arrive).
+    pub fn emergency(&self) -> &emergency::EmergencyService {
+        &self.emergency
     }
 
     /// The cameras' recorders and footage (retention can be run at once).
@@ -233,6 +242,15 @@ async fn start_with(
         alarms.clone(),
     )
     .await?;
+    let emergency = emergency::EmergencyService::start(
+        store.clone(),
+        driver.clone(),
+        clock.clone(),
+        alarms.events.subscribe(),
+        outbox.clone(),
+        opts.demo,
+    )
+    .await?;
     if let (true, Some(base)) = (opts.demo, opts.video.demo_cameras.as_deref()) {
         seed_demo_cameras(&store, &video, &clock, base).await?;
     }
@@ -277,6 +295,7 @@ async fn start_with(
         ),
         video: video.clone(),
         outbox: outbox.clone(),
+        emergency,
     };
     if let Some(province) = opts.province.clone() {
         let link = state.link.clone().unwrap_or_default();
@@ -299,14 +318,19 @@ async fn start_with(
                 names: state.names.clone(),
                 link: state.link.clone().unwrap_or_default(),
                 screens: state.screens.clone(),
+                emergency: state.emergency.clone(),
             },
         ));
+        state
+            .emergency
+            .follow_nearby(province.clone(), state.http.clone());
         tokio::spawn(programs::fetch_assets(
             state.screens.clone(),
             province,
             state.http.clone(),
         ));
     }
+    let emergency = state.emergency.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     // A span per request, so every line logged while answering it names the request.
     let app = http::router(state).layer(
@@ -328,6 +352,7 @@ async fn start_with(
         _mqtt: mqtt,
         alarms,
         video,
+        emergency,
         stop: Some(stop),
         server,
     })

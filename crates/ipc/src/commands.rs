@@ -123,6 +123,22 @@ commands! {
     VideoUnlock = "video_unlock", crate::video::UnlockAct => crate::video::EvidenceLock;
     /// Who watched, exported or locked which footage, newest first.
     VideoAccess = "video_access", crate::video::AccessQuery => Vec<crate::video::AccessRecord>;
+    /// The hall's plans, proposals and running incidents.
+    EmergencyState = "emergency_state", () => crate::emergency::EmergencyView;
+    /// Start a plan (taking its proposal, if any); answered by the new incident.
+    EmergencyStart = "emergency_start", crate::emergency::Activate => crate::emergency::Incident;
+    /// Decline a plan's proposal.
+    EmergencyDecline = "emergency_decline", crate::emergency::PlanRef => crate::hall::Empty;
+    /// Propose a plan as a drill (a synthetic trigger).
+    EmergencyDrill = "emergency_drill", crate::emergency::PlanRef => crate::hall::Empty;
+    /// Act on a running incident; answered by the incident as it is now.
+    EmergencyAct = "emergency_act", crate::emergency::ActOn => crate::emergency::Incident;
+    /// The incidents and drills, newest first, with their scores.
+    EmergencyHistory = "emergency_history", () => Vec<crate::emergency::IncidentSummary>;
+    /// One incident with its after-action report (by its id).
+    EmergencyIncident = "emergency_incident", u64 => crate::emergency::IncidentDetail;
+    /// The public-safety button (any role's screen, confirmed first).
+    PublicSafety = "public_safety", () => crate::hall::Empty;
 }
 
 /// Each live event of the hall node, forwarded to the window.
@@ -232,6 +248,14 @@ mod tests {
                 "video_lock",
                 "video_unlock",
                 "video_access",
+                "emergency_state",
+                "emergency_start",
+                "emergency_decline",
+                "emergency_drill",
+                "emergency_act",
+                "emergency_history",
+                "emergency_incident",
+                "public_safety",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

@@ -171,6 +171,14 @@ pub enum WireEvent {
     DeviceCommand {
         command: devices::command::Command,
     },
+    /// The hall's emergency picture changed (staff only), journaled before it is told.
+    Emergency {
+        view: crate::emergency::EmergencyView,
+    },
+    /// What the call displays and kiosks show for a running incident (those devices only).
+    Notice {
+        notice: crate::emergency::PublicNotice,
+    },
 }
 
 /// `{}`: the body of a request without parameters, or an answer with nothing to say.

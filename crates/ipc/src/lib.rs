@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod commands;
 pub mod devices;
+pub mod emergency;
 mod error;
 pub mod hall;
 mod locale;

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod demo;
 pub mod desk;
 pub mod devices;
+pub mod emergency;
 pub mod hall;
 pub mod owned;
 pub mod programs;

@@ -287,7 +287,7 @@ fn an_incident_runs_its_steps_and_its_timeline_is_the_record() {
         7,
         surge(),
         Level::III,
-        "3001",
+        Some("3001"),
         "业务 A 等候 41 人",
         false,
         0,
@@ -401,7 +401,7 @@ fn an_incident_runs_its_steps_and_its_timeline_is_the_record() {
 
 #[test]
 fn a_drill_is_scored() {
-    let mut d = Incident::activate(8, surge(), Level::III, "3001", "演练", true, 0);
+    let mut d = Incident::activate(8, surge(), Level::III, Some("3001"), "演练", true, 0);
     d.acknowledge("open", Role::Clerk, "1001", 20 * S).unwrap();
     d.acknowledge("banner", Role::Emergency, "3001", 10 * S)
         .unwrap();
@@ -419,7 +419,7 @@ fn a_drill_is_scored() {
 
 #[test]
 fn facts_land_on_the_timeline_until_it_is_full_and_the_system_eases_the_level() {
-    let mut i = Incident::activate(9, surge(), Level::III, "3001", "排队", false, 0);
+    let mut i = Incident::activate(9, surge(), Level::III, Some("3001"), "排队", false, 0);
     assert!(i.record(
         Fact::Queue {
             waiting: 41,
@@ -449,6 +449,9 @@ fn facts_land_on_the_timeline_until_it_is_full_and_the_system_eases_the_level() 
     assert!(!i.record(Fact::CounterOpened { counter: 6 }, None, 5 * S));
     // The end is always recorded.
     i.terminate("结束", "3001", 6 * S).unwrap();
-    assert!(matches!(i.timeline.last().unwrap().what, What::Ended { .. }));
+    assert!(matches!(
+        i.timeline.last().unwrap().what,
+        What::Ended { .. }
+    ));
     assert!(!i.record(Fact::CounterOpened { counter: 6 }, None, 7 * S));
 }

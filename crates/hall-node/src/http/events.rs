@@ -50,6 +50,11 @@ async fn serve(
     let mut revoked = s.alarms.revoked.subscribe();
     let mut orders = s.alarms.orders.subscribe();
     let mut commands = s.alarms.commands.subscribe();
+    let mut emergency = s.emergency.view.clone();
+    let mut notice = s.emergency.notice.clone();
+    // What is current when the connection opens is the first thing said.
+    emergency.mark_changed();
+    notice.mark_changed();
     loop {
         tokio::select! {
             got = rx.recv() => {
@@ -128,6 +133,34 @@ async fn serve(
                     Err(RecvError::Closed) => return,
                 };
                 let wire = WireEvent::DeviceCommand { command: (*command).clone() };
+                if !concerns(&caller, &wire) {
+                    continue;
+                }
+                let Ok(text) = serde_json::to_string(&wire) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            got = emergency.changed() => {
+                if got.is_err() {
+                    return;
+                }
+                let view = (**emergency.borrow_and_update()).clone();
+                let wire = WireEvent::Emergency { view };
+                if !concerns(&caller, &wire) {
+                    continue;
+                }
+                let Ok(text) = serde_json::to_string(&wire) else { continue };
+                if socket.send(Message::Text(text.into())).await.is_err() {
+                    return;
+                }
+            }
+            got = notice.changed() => {
+                if got.is_err() {
+                    return;
+                }
+                let now = (**notice.borrow_and_update()).clone();
+                let wire = WireEvent::Notice { notice: now };
                 if !concerns(&caller, &wire) {
                     continue;
                 }
@@ -232,17 +265,21 @@ async fn wire_events(s: &AppState, events: &[Event]) -> Vec<WireEvent> {
 
 fn concerns(caller: &Caller, e: &WireEvent) -> bool {
     match caller {
-        Caller::Staff(a) => {
-            !matches!(
-                e,
-                WireEvent::Alarm { .. } | WireEvent::DeviceCommand { .. } | WireEvent::Order { .. }
-            ) || a.role == domain::Role::Supervisor
-        }
+        Caller::Staff(a) => match e {
+            WireEvent::Alarm { .. } | WireEvent::DeviceCommand { .. } => {
+                a.role == domain::Role::Supervisor
+            }
+            WireEvent::Order { .. } | WireEvent::Notice { .. } => false,
+            _ => true,
+        },
         Caller::Device(d) => match d.kind {
             DeviceKind::Display => {
-                matches!(e, WireEvent::Called { .. } | WireEvent::Waiting { .. })
+                matches!(
+                    e,
+                    WireEvent::Called { .. } | WireEvent::Waiting { .. } | WireEvent::Notice { .. }
+                )
             }
-            DeviceKind::Kiosk => matches!(e, WireEvent::Waiting { .. }),
+            DeviceKind::Kiosk => matches!(e, WireEvent::Waiting { .. } | WireEvent::Notice { .. }),
             DeviceKind::Pad => match e {
                 WireEvent::Finished { counter, .. } | WireEvent::Rated { counter, .. } => {
                     Some(counter.get()) == d.counter

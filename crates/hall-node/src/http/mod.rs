@@ -5,6 +5,7 @@ mod commands;
 mod counters;
 mod devices;
 mod edge;
+mod emergency;
 mod events;
 mod monitor;
 mod pages;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(counters::router())
         .merge(supervisor::router())
         .merge(devices::router())
+        .merge(emergency::router())
         .merge(monitor::router())
         .merge(commands::router())
         .merge(board::router())

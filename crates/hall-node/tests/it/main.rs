@@ -156,6 +156,7 @@ fn code(v: &Value) -> &str {
 mod commands;
 mod devices;
 mod edges;
+mod emergency;
 mod mqtt;
 mod priority;
 mod programs;

@@ -41,7 +41,7 @@ fn change(kind: &str, key: &str, body: &impl serde::Serialize) -> Change {
 
 #[test]
 fn an_incident_and_its_lines_read_as_their_heads() {
-    let mut i = Incident::activate(7, plan(), Level::III, "3001", "排队", false, 1_000);
+    let mut i = Incident::activate(7, plan(), Level::III, Some("3001"), "排队", false, 1_000);
     i.terminate("已恢复", "3001", 9_000).unwrap();
     let lines: Vec<Line> = i
         .timeline

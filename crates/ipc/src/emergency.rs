@@ -1,0 +1,169 @@
+//! The emergency console's wire: the hall's plans, proposals and incidents as staff see them, the requests that run an incident, and what the hall's screens show while one runs.
+//!
+//! The hall node answers `GET /api/v1/emergency` with an [`EmergencyView`]
+//! and pushes the same view as the `emergency` live event after every
+//! change, so each screen (console, workbench, board) shows the steps its
+//! role must acknowledge within a second. Call displays and kiosks get only
+//! the [`PublicNotice`] (a banner, nearby halls), never a drill's.
+
+pub use emergency::{
+    Action, DrillScore, Entry, EventType, Figures, Incident, Level, Plan, Report, Step,
+    TriggerRule, What,
+};
+use serde::{Deserialize, Serialize};
+
+/// The most incidents the history answers.
+pub const MAX_HISTORY: u32 = 100;
+
+/// A plan the province sent, and whether this hall can use it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    pub plan: Plan,
+    /// Why it cannot run here (its check against the hall failed), in Chinese.
+    #[serde(default)]
+    pub refused: Option<String>,
+}
+
+/// A plan a trigger (or a drill) asks the duty person to start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalView {
+    pub plan: String,
+    pub plan_name: String,
+    pub event: EventType,
+    /// The level the plan starts at.
+    pub level: Level,
+    /// What held, in words.
+    pub reason: String,
+    pub at: i64,
+    /// A drill's synthetic trigger: starting it never touches the queue or the screens.
+    pub drill: bool,
+}
+
+/// Everything the emergency console shows, and what other roles read their prompts from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmergencyView {
+    pub plans: Vec<PlanView>,
+    pub proposals: Vec<ProposalView>,
+    /// The incidents running now, oldest first.
+    pub incidents: Vec<Incident>,
+    /// The hall's figures as the triggers last read them.
+    pub figures: Figures,
+    pub at: i64,
+}
+
+/// `POST /api/v1/emergency/activate`: start a plan (a proposal of it, if there is one, is taken).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Activate {
+    pub plan: String,
+    /// The level to start at (default: the plan's, or the proposal's).
+    #[serde(default)]
+    pub level: Option<Level>,
+    /// Why, when started by hand (default: the proposal's reason).
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Run it as a drill (a drill's proposal is always one).
+    #[serde(default)]
+    pub drill: bool,
+}
+
+/// `POST /api/v1/emergency/decline` and `…/drill`: a plan by its id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRef {
+    pub plan: String,
+}
+
+/// Something done to a running incident: `POST /api/v1/emergency/incidents/{id}/…`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "act", rename_all = "snake_case")]
+pub enum IncidentAct {
+    /// `…/steps/{step}/ack`: the caller's role acknowledges a step (a clerk on
+    /// break acknowledging 增开窗口 opens the counter again).
+    Ack { step: String },
+    /// `…/level`: one level graver (`up`) or milder.
+    Level { up: bool },
+    /// `…/handover`: to another staff member of the hall.
+    HandOver { to: String },
+    /// `…/notes`.
+    Note { text: String },
+    /// `…/terminate`, with a summary.
+    Terminate { summary: String },
+}
+
+/// The Tauri command's request: an act on an incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActOn {
+    pub incident: u64,
+    pub act: IncidentAct,
+}
+
+/// `…/level` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelRequest {
+    pub up: bool,
+}
+
+/// `…/handover` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HandOverRequest {
+    pub to: String,
+}
+
+/// `…/notes` and `…/terminate` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextRequest {
+    pub text: String,
+}
+
+/// `GET /api/v1/emergency/incidents/{id}`: an incident, its after-action report
+/// (应急信息快速报告单) and its score.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentDetail {
+    pub incident: Incident,
+    pub report: Report,
+    pub score: DrillScore,
+}
+
+/// One incident of the history (`GET /api/v1/emergency/incidents`), newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IncidentSummary {
+    pub id: u64,
+    pub plan: String,
+    pub plan_name: String,
+    pub level: Level,
+    pub drill: bool,
+    pub started_at: i64,
+    pub ended_at: Option<i64>,
+    pub score: DrillScore,
+}
+
+/// A nearby hall customers may be sent to, with its wait as the province last heard it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NearbyHallView {
+    pub name: String,
+    pub waiting: u32,
+    pub longest_wait_s: u32,
+}
+
+/// What the call displays and kiosks show while an incident (not a drill) runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicNotice {
+    /// A banner's text (e.g. 业务高峰，请使用自助终端).
+    pub banner: Option<String>,
+    /// Speak the banner when it appears.
+    pub voice: bool,
+    /// 业务分流: other halls and self-service, when a divert step is due.
+    pub divert: Option<Divert>,
+}
+
+/// Where else customers can be served.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Divert {
+    pub halls: Vec<NearbyHallView>,
+    /// Self-service options to name (terminals in the hall, the app).
+    pub self_service: Vec<String>,
+}
