@@ -1,8 +1,8 @@
 //! The province's emergency console: plans checked whole and published to their halls only, replaced and withdrawn; area outages reaching only their halls; a hall's incidents and timeline lines stored once and read back in order; nearby halls' waits by area; and who may call what.
 
 use super::*;
-use domain::Role;
 use ::emergency::{Action, EventType, Incident, Level, Line, Plan, Step, TriggerRule};
+use domain::Role;
 use sync_proto::nearby::NearbyReply;
 use sync_proto::owned::{self, OutageRecord, PlanRecord, PublishedPlan};
 
