@@ -2,6 +2,7 @@
 
 use crate::db;
 use crate::db::devices::{AlarmRow, CommandRow, DeviceRow};
+use crate::db::emergency::{EntryRow, IncidentRow};
 use crate::db::sync::{NewMark, TicketRow, UpdateRow};
 use crate::db::video::{AccessRow, LockRow};
 use crate::{now_ms, owned, AppState};
@@ -216,9 +217,47 @@ pub async fn store(
                 };
                 db::video::put_lock(&mut tx, &row).await?;
             }
+            Payload::Incident(i) => {
+                let Ok(id) = i64::try_from(i.id) else {
+                    continue;
+                };
+                if i.id.to_string() != c.key {
+                    continue;
+                }
+                let row = IncidentRow {
+                    hall,
+                    id,
+                    hlc: &hlc,
+                    plan_id: &i.plan.id,
+                    plan_name: &i.plan.name,
+                    event: &i.plan.event,
+                    level: &i.level,
+                    drill: i.drill,
+                    started_at_ms: i.started_at,
+                    duty: &i.duty,
+                    ended_at_ms: i.ended.as_ref().map(|e| e.at),
+                    body: c.body.as_str(),
+                };
+                db::emergency::put_incident(&mut tx, &row).await?;
+            }
+            Payload::IncidentEntry(e) => {
+                let Ok(incident) = i64::try_from(e.incident) else {
+                    continue;
+                };
+                // A line is stored by its incident and place: a change keyed otherwise is not this line's.
+                if format!("{}-{}", e.incident, e.seq) != c.key {
+                    continue;
+                }
+                let row = EntryRow {
+                    hall,
+                    incident,
+                    seq: i64::from(e.seq),
+                    at_ms: e.at,
+                    body: c.body.as_str(),
+                };
+                db::emergency::put_entry(&mut tx, &row).await?;
+            }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
-            // Stored from issue 15's province side on (acknowledged, not stored, until then).
-            Payload::Incident(_) | Payload::IncidentEntry(_) => {}
             Payload::CounterEvent(_) | Payload::Unknown(_) => {}
         }
     }

@@ -5,9 +5,11 @@
 //! upload, `devices` their device registries and alarms, `owned` the
 //! records the province owns and feeds down, `releases` the releases and
 //! their artifacts, `programs` the programs for the halls' screens and
-//! their media files, `video` their video audit and evidence locks.
+//! their media files, `video` their video audit and evidence locks,
+//! `emergency` the emergency plans, area outages and the halls' incidents.
 
 pub mod devices;
+pub mod emergency;
 pub mod halls;
 pub mod owned;
 pub mod programs;

@@ -82,6 +82,20 @@ pub async fn keys(pool: &AnyPool, kind: &str) -> Result<Vec<String>, sqlx::Error
         .await
 }
 
+/// Every record of a kind that exists (not deleted): its key and fields. A body that does not read is skipped.
+pub async fn all(pool: &AnyPool, kind: &str) -> Result<Vec<(String, Fields)>, sqlx::Error> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT key, body FROM owned WHERE kind = $1 AND body IS NOT NULL ORDER BY key",
+    )
+    .bind(kind)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(key, body)| Some((key, serde_json::from_str(&body).ok()?)))
+        .collect())
+}
+
 /// Up to `limit` records after `since` meant for `hall` (its own and the
 /// province-wide ones), by cursor. A row that does not read is skipped.
 pub async fn page(

@@ -14,6 +14,8 @@ use sync_proto::Refusal;
 
 /// A hall that has not been heard of for this long shows as offline.
 pub const OFFLINE_AFTER_MS: i64 = 90_000;
+/// A hall's area, in characters.
+const MAX_AREA: usize = 40;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -51,6 +53,9 @@ struct SetupPut {
     overflow: bool,
     #[serde(default = "default_recalls")]
     recall_limit: u32,
+    /// The area the hall is in (its neighbours share it), 1–40 characters.
+    #[serde(default)]
+    area: Option<String>,
 }
 
 /// `PUT /admin/v1/halls/{code}/setup`: a hall's counters and calling rules,
@@ -84,6 +89,11 @@ async fn put_setup(
             "A hall needs at least one counter",
         ));
     }
+    let area = req
+        .area
+        .as_deref()
+        .map(|a| super::text("所在区域", a, MAX_AREA))
+        .transpose()?;
     let known = db::owned::keys(&s.pool, OwnedKind::Business.as_str()).await?;
     let mut seen = std::collections::BTreeSet::new();
     for c in &req.counters {
@@ -122,9 +132,12 @@ async fn put_setup(
         strategy: Some(req.strategy),
         overflow: Some(req.overflow),
         recall_limit: Some(req.recall_limit),
-        area: None,
+        area,
     };
-    let changed = owned::put(&s, OwnedKind::Hall, &code, &code, values_of(&setup)).await?;
+    let mut values = values_of(&setup);
+    // No area is written as such, so an area set before does not stay.
+    values.entry("area").or_insert(serde_json::Value::Null);
+    let changed = owned::put(&s, OwnedKind::Hall, &code, &code, values).await?;
     Ok(Json(Saved { changed }))
 }
 

@@ -3,13 +3,17 @@
 //! - `sync`: `/sync/v1/upload`, `/pull`, `/status` (hall token);
 //! - `updates`: `/sync/v1/updates/offer` and the artifacts (hall token);
 //! - `halls`, `devices`, `video`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token);
-//! - `programs`: `/admin/v1/programs…` (maintainer token) and a program's media file for a hall (hall token).
+//! - `programs`: `/admin/v1/programs…` (maintainer token) and a program's media file for a hall (hall token);
+//! - `plans`: `/admin/v1/plans…` and `/admin/v1/outages…` (maintainer token);
+//! - `incidents`: every hall's incidents (maintainer token) and `/sync/v1/nearby` (hall token).
 
 mod auth;
 mod catalogue;
 mod devices;
 pub mod edge;
 mod halls;
+mod incidents;
+mod plans;
 mod programs;
 mod releases;
 mod staff;
@@ -35,7 +39,9 @@ pub fn router() -> Router<AppState> {
         .merge(staff::router())
         .merge(catalogue::router())
         .merge(releases::router())
-        .merge(programs::router());
+        .merge(programs::router())
+        .merge(plans::router())
+        .merge(incidents::router());
     edges(routes)
         .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         // A span per request, so every line logged while answering it names the request.

@@ -158,6 +158,40 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
         Who::Hall,
         Takes::Nothing,
     ),
+    ("GET", "/admin/v1/plans", Who::Maintainer, Takes::Nothing),
+    ("PUT", "/admin/v1/plans/{id}", Who::Maintainer, Takes::Json),
+    (
+        "DELETE",
+        "/admin/v1/plans/{id}",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    ("GET", "/admin/v1/outages", Who::Maintainer, Takes::Nothing),
+    (
+        "PUT",
+        "/admin/v1/outages/{id}",
+        Who::Maintainer,
+        Takes::Json,
+    ),
+    (
+        "DELETE",
+        "/admin/v1/outages/{id}",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
+        "GET",
+        "/admin/v1/incidents",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
+        "GET",
+        "/admin/v1/halls/{code}/incidents/{id}",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    ("GET", "/sync/v1/nearby", Who::Hall, Takes::Nothing),
 ];
 
 /// The paths of every `.route("…"` in the Rust files under `dir`.

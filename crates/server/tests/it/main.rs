@@ -10,6 +10,7 @@ use sync_proto::*;
 mod bounds;
 mod devices;
 mod edges;
+mod emergency;
 mod faults;
 mod feed;
 mod programs;
