@@ -11,6 +11,10 @@ use ipc::commands::{
     HallBoard, Login, Logout, MyCounter, Request, Response, SupervisorAct, SupervisorActions,
     UpdateInstall, UpdateStatus,
 };
+use ipc::commands::{
+    EmergencyAct, EmergencyDecline, EmergencyDrill, EmergencyHistory, EmergencyIncident,
+    EmergencyStart, EmergencyState, PublicSafety,
+};
 use ipc::commands::{NoticeAdd, NoticeRemove, Screens};
 use ipc::commands::{
     VideoAccess, VideoAround, VideoCameras, VideoExport, VideoLock, VideoLocks, VideoSetup,
@@ -284,6 +288,63 @@ pub async fn video_access(
     req: Request<VideoAccess>,
 ) -> Result<Response<VideoAccess>, ApiError> {
     desk.video_access(req).await
+}
+
+#[tauri::command]
+pub async fn emergency_state(desk: State<'_, Desk>) -> Result<Response<EmergencyState>, ApiError> {
+    desk.emergency_state().await
+}
+
+#[tauri::command]
+pub async fn emergency_start(
+    desk: State<'_, Desk>,
+    req: Request<EmergencyStart>,
+) -> Result<Response<EmergencyStart>, ApiError> {
+    desk.emergency_start(req).await
+}
+
+#[tauri::command]
+pub async fn emergency_decline(
+    desk: State<'_, Desk>,
+    req: Request<EmergencyDecline>,
+) -> Result<Response<EmergencyDecline>, ApiError> {
+    desk.emergency_decline(req).await
+}
+
+#[tauri::command]
+pub async fn emergency_drill(
+    desk: State<'_, Desk>,
+    req: Request<EmergencyDrill>,
+) -> Result<Response<EmergencyDrill>, ApiError> {
+    desk.emergency_drill(req).await
+}
+
+#[tauri::command]
+pub async fn emergency_act(
+    desk: State<'_, Desk>,
+    req: Request<EmergencyAct>,
+) -> Result<Response<EmergencyAct>, ApiError> {
+    desk.emergency_act(req).await
+}
+
+#[tauri::command]
+pub async fn emergency_history(
+    desk: State<'_, Desk>,
+) -> Result<Response<EmergencyHistory>, ApiError> {
+    desk.emergency_history().await
+}
+
+#[tauri::command]
+pub async fn emergency_incident(
+    desk: State<'_, Desk>,
+    req: Request<EmergencyIncident>,
+) -> Result<Response<EmergencyIncident>, ApiError> {
+    desk.emergency_incident(req).await
+}
+
+#[tauri::command]
+pub async fn public_safety(desk: State<'_, Desk>) -> Result<Response<PublicSafety>, ApiError> {
+    desk.public_safety().await
 }
 
 #[cfg(test)]

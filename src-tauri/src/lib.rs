@@ -82,6 +82,14 @@ pub fn run() {
             commands::video_lock,
             commands::video_unlock,
             commands::video_access,
+            commands::emergency_state,
+            commands::emergency_start,
+            commands::emergency_decline,
+            commands::emergency_drill,
+            commands::emergency_act,
+            commands::emergency_history,
+            commands::emergency_incident,
+            commands::public_safety,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -159,3 +159,40 @@ pub async fn video_access(
 ) -> Result<Vec<ipc::video::AccessRecord>, ApiError> {
     invoke::<c::VideoAccess>(q).await
 }
+
+pub async fn emergency_state() -> Result<ipc::emergency::EmergencyView, ApiError> {
+    invoke::<c::EmergencyState>(()).await
+}
+
+pub async fn emergency_start(
+    req: ipc::emergency::Activate,
+) -> Result<ipc::emergency::Incident, ApiError> {
+    invoke::<c::EmergencyStart>(req).await
+}
+
+pub async fn emergency_decline(req: ipc::emergency::PlanRef) -> Result<ipc::hall::Empty, ApiError> {
+    invoke::<c::EmergencyDecline>(req).await
+}
+
+/// Proposes a plan as a drill (a synthetic trigger).
+pub async fn emergency_drill(req: ipc::emergency::PlanRef) -> Result<ipc::hall::Empty, ApiError> {
+    invoke::<c::EmergencyDrill>(req).await
+}
+
+pub async fn emergency_act(
+    req: ipc::emergency::ActOn,
+) -> Result<ipc::emergency::Incident, ApiError> {
+    invoke::<c::EmergencyAct>(req).await
+}
+
+pub async fn emergency_history() -> Result<Vec<ipc::emergency::IncidentSummary>, ApiError> {
+    invoke::<c::EmergencyHistory>(()).await
+}
+
+pub async fn emergency_incident(id: u64) -> Result<ipc::emergency::IncidentDetail, ApiError> {
+    invoke::<c::EmergencyIncident>(id).await
+}
+
+pub async fn public_safety() -> Result<ipc::hall::Empty, ApiError> {
+    invoke::<c::PublicSafety>(()).await
+}

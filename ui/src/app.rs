@@ -71,6 +71,7 @@ pub fn App() -> impl IntoView {
     });
 
     crate::update::UpdateState::provide();
+    crate::emergency::EmergencyLive::provide();
 
     let on_login = Callback::new(move |s: SessionView| session.set(Some(s)));
     let on_logout = Callback::new(move |_: ()| session.set(None));

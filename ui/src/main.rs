@@ -7,6 +7,7 @@ mod board;
 mod chart;
 mod device_commands;
 mod dialog;
+mod emergency;
 mod footage;
 mod hls;
 mod i18n;

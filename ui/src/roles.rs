@@ -2,7 +2,8 @@
 
 use crate::account::AccountPage;
 use crate::board::Board;
-use crate::i18n::{role_text, text, use_i18n, T};
+use crate::emergency::Console;
+use crate::i18n::T;
 use crate::monitor::Monitor;
 use crate::video::Video;
 use crate::workbench::Workbench;
@@ -54,6 +55,7 @@ pub fn pages(role: Role) -> &'static [Page] {
             Page::DeviceMonitor,
             Page::Video,
             Page::Account,
+            Page::EmergencyOverview,
         ],
         Role::Emergency => &[Page::EmergencyOverview, Page::Account],
     }
@@ -65,58 +67,8 @@ pub fn render(page: Page, session: &SessionView) -> AnyView {
         Page::HallBoard => view! { <Board /> }.into_any(),
         Page::DeviceMonitor => view! { <Monitor /> }.into_any(),
         Page::Video => view! { <Video /> }.into_any(),
-        Page::EmergencyOverview => {
-            view! { <Home session=session.clone() page status=T::EmergencyPending /> }.into_any()
-        }
+        Page::EmergencyOverview => view! { <Console role=session.role /> }.into_any(),
         Page::Account => view! { <AccountPage session=session.clone() /> }.into_any(),
-    }
-}
-
-/// A role's home: who is signed in where, what this PC is connected to, the shortcuts.
-#[component]
-fn Home(session: SessionView, page: Page, status: T) -> impl IntoView {
-    let i18n = use_i18n();
-    let since = format_time(session.signed_in_at_ms);
-    let pages = pages(session.role);
-    let role = session.role;
-    view! {
-        <h1 class="page-title" id="page-title">{i18n.t(page.title())}</h1>
-        <div class="cards">
-            <section class="card">
-                <dl class="facts">
-                    <dt>{i18n.t(T::Staff)}</dt>
-                    <dd>{session.name.clone()} " (" {session.staff_no.to_string()} ")"</dd>
-                    <dt>{i18n.t(T::Role)}</dt>
-                    <dd>{i18n.t(role_text(role))}</dd>
-                    <dt>{i18n.t(T::Hall)}</dt>
-                    <dd>{session.hall_name.clone()} " · " {session.hall_code.to_string()}</dd>
-                    <dt>{i18n.t(T::SignedInAt)}</dt>
-                    <dd>{since}</dd>
-                </dl>
-            </section>
-            <section class="card notice" id="status">
-                <p>{i18n.t(status)}</p>
-            </section>
-            <section class="card">
-                <h2>{i18n.t(T::Shortcuts)}</h2>
-                <table class="shortcuts">
-                    <tbody>
-                        <tr>
-                            <td><kbd>{format!("Alt+1…{}", pages.len())}</kbd></td>
-                            <td>{i18n.t(T::ShortcutNav)}</td>
-                        </tr>
-                        <tr>
-                            <td><kbd>"Alt+L"</kbd></td>
-                            <td>{i18n.t(T::ShortcutLanguage)}</td>
-                        </tr>
-                        <tr>
-                            <td><kbd>"Alt+Q"</kbd></td>
-                            <td>{move || text(i18n.locale.get(), T::ShortcutSignOut)}</td>
-                        </tr>
-                    </tbody>
-                </table>
-            </section>
-        </div>
     }
 }
 

@@ -18,6 +18,9 @@ pub struct Nav {
 pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
     let i18n = use_i18n();
     let pages = roles::pages(session.role);
+    // The emergency picture, read once signed in and kept current by the live events.
+    let emergency = expect_context::<crate::emergency::EmergencyLive>();
+    emergency.refresh();
     let current = RwSignal::new(pages[0]);
     let came_from = RwSignal::new(None::<Page>);
     provide_context(Nav { current, came_from });
@@ -105,6 +108,7 @@ pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
                     <span class="role-badge">{i18n.t(role_text(role))}</span>
                     <span id="who">{who}</span>
                 </div>
+                <crate::emergency::PublicSafetyButton />
                 <button type="button" class="link on-dark" on:click=move |_| i18n.toggle()>
                     {i18n.t(T::SwitchLanguage)}
                 </button>
@@ -113,6 +117,7 @@ pub fn Shell(session: SessionView, on_logout: Callback<()>) -> impl IntoView {
                 </button>
             </header>
             <crate::update::UpdateBanner />
+            <crate::emergency::Prompts role=role />
             <nav class="sidenav" aria-label="navigation">{nav}</nav>
             <main class="content" id="content">{body}</main>
         </div>

@@ -154,6 +154,7 @@ const Device = (() => {
         let event;
         try { event = JSON.parse(msg.data); } catch { return; }
         if (event && event.type === 'order') obey(event.order, onMessage);
+        else if (event && event.type === 'notice') showNotice(event.notice);
         else if (event && event.type) onEvent(event);
       };
       ws.onclose = () => {
@@ -166,6 +167,40 @@ const Device = (() => {
     reload();
     connect();
     return reload;
+  }
+
+  /**
+   * An emergency's notice (a banner, nearby halls and self-service while customers are diverted),
+   * at the top of the page until the incident ends; a new banner is spoken once when asked.
+   */
+  let spokenBanner = '';
+  function showNotice(notice) {
+    let box = $('emergency-notice');
+    if (!box) {
+      box = el('section', 'emergency-notice');
+      box.id = 'emergency-notice';
+      box.setAttribute('role', 'status');
+      document.body.prepend(box);
+    }
+    const parts = [];
+    if (notice && notice.banner) parts.push(el('p', 'notice-banner', notice.banner));
+    const divert = notice && notice.divert;
+    if (divert) {
+      const halls = (divert.halls || []).map((h) => `${h.name}（等候 ${h.waiting} 人）`);
+      if (halls.length) parts.push(el('p', 'notice-divert', `附近营业厅：${halls.join('、')}`));
+      if ((divert.self_service || []).length) parts.push(el('p', 'notice-divert', `也可自助办理：${divert.self_service.join('、')}`));
+    }
+    box.replaceChildren(...parts);
+    box.hidden = parts.length === 0;
+    const banner = (notice && notice.banner) || '';
+    if (banner && banner !== spokenBanner && notice.voice && window.speechSynthesis) {
+      try {
+        const u = new SpeechSynthesisUtterance(banner);
+        u.lang = 'zh-CN';
+        window.speechSynthesis.speak(u);
+      } catch { /* no voice on this device */ }
+    }
+    spokenBanner = banner;
   }
 
   const reply = (id, outcome) => api('POST', `/api/v1/commands/${id}/reply`, outcome);

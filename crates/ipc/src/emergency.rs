@@ -12,6 +12,9 @@ pub use emergency::{
 };
 use serde::{Deserialize, Serialize};
 
+/// The longest step id (`emergency::plan::MAX_ID`).
+pub const MAX_STEP_ID: usize = emergency::plan::MAX_ID;
+
 /// The most incidents the history answers.
 pub const MAX_HISTORY: u32 = 100;
 

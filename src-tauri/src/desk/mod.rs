@@ -7,6 +7,7 @@
 //! its live events ([`events`]) and the outbox of update reports ([`outbox`]).
 
 mod client;
+mod emergency;
 mod events;
 mod hosted;
 mod outbox;

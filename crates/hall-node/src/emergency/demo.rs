@@ -75,7 +75,7 @@ pub fn plans() -> Vec<Plan> {
                     business: "A".into(),
                     above: 12,
                     clear_at: 5,
-                    hold_s: 20,
+                    hold_s: 10,
                 },
                 TriggerRule::LongestWait {
                     business: "B".into(),

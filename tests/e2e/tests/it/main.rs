@@ -2,6 +2,7 @@
 
 use e2e::{App, Result};
 
+mod emergency;
 mod monitor;
 mod update;
 mod video;

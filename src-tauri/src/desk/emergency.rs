@@ -1,0 +1,78 @@
+//! The emergency console through the hall node: the picture, starting and declining plans, drills, acting on an incident, its report, and the public-safety button.
+
+use super::Desk;
+use ipc::emergency::{
+    ActOn, Activate, EmergencyView, HandOverRequest, Incident, IncidentAct, IncidentDetail,
+    IncidentSummary, LevelRequest, PlanRef, TextRequest,
+};
+use ipc::hall::Empty;
+use ipc::{ApiError, ErrorCode};
+
+/// A step id goes into a path: only a well-formed one may.
+fn step_ok(raw: &str) -> bool {
+    !raw.is_empty()
+        && raw.len() <= ipc::emergency::MAX_STEP_ID
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+impl Desk {
+    pub async fn emergency_state(&self) -> Result<EmergencyView, ApiError> {
+        self.get("/api/v1/emergency").await
+    }
+
+    pub async fn emergency_start(&self, req: Activate) -> Result<Incident, ApiError> {
+        self.post("/api/v1/emergency/activate", &req).await
+    }
+
+    pub async fn emergency_decline(&self, req: PlanRef) -> Result<Empty, ApiError> {
+        self.post("/api/v1/emergency/decline", &req).await
+    }
+
+    pub async fn emergency_drill(&self, req: PlanRef) -> Result<Empty, ApiError> {
+        self.post("/api/v1/emergency/drill", &req).await
+    }
+
+    pub async fn emergency_act(&self, req: ActOn) -> Result<Incident, ApiError> {
+        let base = format!("/api/v1/emergency/incidents/{}", req.incident);
+        match req.act {
+            IncidentAct::Ack { step } => {
+                if !step_ok(&step) {
+                    return Err(ApiError::new(ErrorCode::UnknownStep));
+                }
+                self.post(&format!("{base}/steps/{step}/ack"), &Empty {})
+                    .await
+            }
+            IncidentAct::Level { up } => {
+                self.post(&format!("{base}/level"), &LevelRequest { up })
+                    .await
+            }
+            IncidentAct::HandOver { to } => {
+                self.post(&format!("{base}/handover"), &HandOverRequest { to })
+                    .await
+            }
+            IncidentAct::Note { text } => {
+                self.post(&format!("{base}/notes"), &TextRequest { text })
+                    .await
+            }
+            IncidentAct::Terminate { summary } => {
+                self.post(&format!("{base}/terminate"), &TextRequest { text: summary })
+                    .await
+            }
+        }
+    }
+
+    pub async fn emergency_history(&self) -> Result<Vec<IncidentSummary>, ApiError> {
+        self.get("/api/v1/emergency/incidents").await
+    }
+
+    pub async fn emergency_incident(&self, id: u64) -> Result<IncidentDetail, ApiError> {
+        self.get(&format!("/api/v1/emergency/incidents/{id}")).await
+    }
+
+    pub async fn public_safety(&self) -> Result<Empty, ApiError> {
+        self.post("/api/v1/emergency/public-safety", &Empty {})
+            .await
+    }
+}
