@@ -463,7 +463,7 @@ async fn incidents(c: &Calls, h1: &str) {
         7,
         surge(),
         Level::III,
-        "3001",
+        Some("3001"),
         "排队过长",
         false,
         now - 60_000,
