@@ -607,7 +607,7 @@ impl Task {
             }
             return;
         }
-        self.proposals.retain(|x| !(x.plan == p.plan && !x.drill));
+        self.proposals.retain(|x| x.plan != p.plan || x.drill);
         self.proposals.push(ProposalView {
             plan: plan.id.clone(),
             plan_name: plan.name.clone(),
