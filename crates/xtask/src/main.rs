@@ -140,6 +140,7 @@ mod tests {
             ("propagation", tasks::Bench::Propagation),
             ("devices", tasks::Bench::Devices),
             ("alarms", tasks::Bench::Alarms),
+            ("emergency", tasks::Bench::Emergency),
             ("video", tasks::Bench::Video),
         ] {
             assert!(

@@ -449,6 +449,9 @@ pub enum Bench {
     Devices,
     /// 设备故障到告警的时延 / device fault to alarm latency (1,000 devices, the real hall node)
     Alarms,
+    /// 应急触发到值班台提示、启动预案到各岗位屏幕的时延 / emergency trigger to the duty console's
+    /// proposal, and activation to every acknowledging screen (the real hall node)
+    Emergency,
     /// 四路 720p 录像的 CPU 与磁盘、事件到首帧、实时时延 / four 720p cameras recorded (CPU,
     /// disk), event to first frame, live latency (YYT_BENCH_VIDEO_MINUTES, default 10)
     Video,
@@ -474,6 +477,7 @@ pub fn bench(which: Bench) -> Result {
         Bench::Propagation => province_bench("propagation"),
         Bench::Devices => cargo_bench("benchmark devices", "hall-node", "devices", None),
         Bench::Alarms => cargo_bench("benchmark alarms", "hall-node", "alarms", None),
+        Bench::Emergency => cargo_bench("benchmark emergency", "hall-node", "emergency", None),
         Bench::Video => {
             // The test cameras, ffmpeg, Debian's Chromium and chromedriver, hls.js in ui/vendor.
             let ctx = Ctx::new(Need::Test)?;

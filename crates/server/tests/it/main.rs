@@ -13,6 +13,7 @@ mod edges;
 mod emergency;
 mod faults;
 mod feed;
+mod incident_offline;
 mod programs;
 mod releases;
 mod video;
