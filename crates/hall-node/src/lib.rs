@@ -247,6 +247,7 @@ async fn start_with(
         driver.clone(),
         clock.clone(),
         alarms.events.subscribe(),
+        alarms.commands.subscribe(),
         outbox.clone(),
         opts.demo,
     )

@@ -83,6 +83,7 @@ impl EmergencyService {
         driver: Driver,
         clock: Clock,
         alarms: broadcast::Receiver<Arc<Vec<AlarmChange>>>,
+        commands: broadcast::Receiver<Arc<devices::command::Command>>,
         outbox: Arc<Notify>,
         demo: bool,
     ) -> Result<Self, HallError> {
@@ -115,6 +116,7 @@ impl EmergencyService {
             figures: Figures::default(),
             open_alarms: BTreeMap::new(),
             kinds: HashMap::new(),
+            commands_seen: BTreeSet::new(),
             nearby: Vec::new(),
             view_tx,
             notice_tx,
@@ -129,7 +131,7 @@ impl EmergencyService {
         }
         task.read_queue().await;
         task.publish();
-        tokio::spawn(task.run(rx, alarms, plans_changed.clone()));
+        tokio::spawn(task.run(rx, alarms, commands, plans_changed.clone()));
         Ok(Self {
             tx,
             view,
@@ -288,6 +290,8 @@ struct Task {
     figures: Figures,
     open_alarms: BTreeMap<u64, devices::Alarm>,
     kinds: HashMap<String, DeviceKind>,
+    /// Control commands already on the timelines (the latest few).
+    commands_seen: BTreeSet<u64>,
     nearby: Vec<NearbyHallView>,
     view_tx: watch::Sender<Arc<EmergencyView>>,
     notice_tx: watch::Sender<Arc<PublicNotice>>,
@@ -299,6 +303,7 @@ impl Task {
         mut self,
         mut rx: mpsc::Receiver<Req>,
         mut alarms: broadcast::Receiver<Arc<Vec<AlarmChange>>>,
+        mut commands: broadcast::Receiver<Arc<devices::command::Command>>,
         plans_changed: Arc<Notify>,
     ) {
         let mut tick = tokio::time::interval(Duration::from_millis(TICK_MS));
@@ -317,6 +322,11 @@ impl Task {
                 got = alarms.recv() => match got {
                     Ok(changes) => self.alarms_changed(&changes).await,
                     Err(RecvError::Lagged(_)) => self.reload_alarms().await,
+                    Err(RecvError::Closed) => return,
+                },
+                got = commands.recv() => match got {
+                    Ok(c) => self.command_seen(&c).await,
+                    Err(RecvError::Lagged(_)) => {}
                     Err(RecvError::Closed) => return,
                 },
                 () = plans_changed.notified() => self.load_plans().await,
@@ -488,6 +498,22 @@ impl Task {
             self.record_everywhere(fact, None, now).await;
         }
         self.observe().await;
+    }
+
+    /// A control command sent while incidents run lands on their timelines, once.
+    async fn command_seen(&mut self, c: &devices::command::Command) {
+        if !self.commands_seen.insert(c.id) {
+            return;
+        }
+        while self.commands_seen.len() > 1_000 {
+            self.commands_seen.pop_first();
+        }
+        let fact = Fact::Command {
+            device: c.device.to_string(),
+            command: c.action.label_zh().to_owned(),
+        };
+        self.record_everywhere(fact, Some(&c.by), self.clock.now())
+            .await;
     }
 
     /// The queue's figures now.

@@ -631,6 +631,28 @@ async fn the_public_safety_button_starts_its_plan_and_every_screen_is_told() {
     .unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(view(&n, &duty).await.incidents.len(), 1);
+    // A supervisor's control command meanwhile lands on the timeline, with who sent it.
+    let sup = n.login("2001").await;
+    let reload = ipc::devices::CommandRequest {
+        action: devices::command::Action::Reload,
+        ttl_seconds: None,
+    };
+    let _: ipc::devices::Command = call(
+        &n,
+        "POST",
+        "/api/v1/devices/kiosk-1/commands",
+        &sup,
+        Some(&reload),
+    )
+    .await
+    .unwrap();
+    until(&n, &duty, "the command on the timeline", |v| {
+        v.incidents[0].timeline.iter().any(|e| {
+            matches!(&e.what, What::Command { device, .. } if device == "kiosk-1")
+                && e.by.as_deref() == Some("2001")
+        })
+    })
+    .await;
     // A device may not press it.
     refused(
         call::<Empty>(
