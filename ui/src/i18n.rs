@@ -368,6 +368,11 @@ pub enum T {
     EmNotDone,
     EmClose,
     EmPrint,
+    PreAccount,
+    PreMatter,
+    PrePhone,
+    PreNote,
+    PreBy,
 }
 
 fn pair(t: T) -> (&'static str, &'static str) {
@@ -756,6 +761,11 @@ fn pair(t: T) -> (&'static str, &'static str) {
         EmNotDone => ("未完成", "Not done"),
         EmClose => ("关闭", "Close"),
         EmPrint => ("打印", "Print"),
+        PreAccount => ("户号（预办理）", "Account (pre-filled)"),
+        PreMatter => ("办理事项", "Matter"),
+        PrePhone => ("手机号", "Phone"),
+        PreNote => ("备注", "Note"),
+        PreBy => ("预办理人", "Filled by"),
     }
 }
 

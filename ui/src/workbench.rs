@@ -333,6 +333,19 @@ fn Desk(ctx: Ctx) -> impl IntoView {
                     .map(|p| text(locale, p))
                     .unwrap_or_default();
                 let recalls = (t.recalls > 0).then(|| format!(" ×{}", t.recalls + 1));
+                // 业务预办理: what was filled in while the customer waited.
+                let pre = t.preprocessed.clone().map(|p| {
+                    let f = p.form;
+                    view! {
+                        <dl class="facts preprocessed" id="preprocessed">
+                            <dt>{text(locale, T::PreAccount)}</dt><dd>{f.account}</dd>
+                            <dt>{text(locale, T::PreMatter)}</dt><dd>{f.matter}</dd>
+                            {f.phone.map(|x| view! { <dt>{text(locale, T::PrePhone)}</dt><dd>{x}</dd> })}
+                            {f.note.map(|x| view! { <dt>{text(locale, T::PreNote)}</dt><dd>{x}</dd> })}
+                            <dt>{text(locale, T::PreBy)}</dt><dd>{p.by}</dd>
+                        </dl>
+                    }
+                });
                 view! {
                     <div class="ticket-now" data-stage=stage.code()>
                         <div class="ticket-no-big" id="current-ticket">{t.no.to_string()}</div>
@@ -343,6 +356,7 @@ fn Desk(ctx: Ctx) -> impl IntoView {
                             <div class="muted">{t.customer.clone().map(|c| format!("{} {c}", text(locale, T::Customer)))}</div>
                         </div>
                     </div>
+                    {pre}
                 }
                 .into_any()
             }

@@ -88,6 +88,7 @@ pub fn current(t: &Ticket) -> Option<CurrentTicket> {
         recalls,
         issued_at: t.issued_at,
         since,
+        preprocessed: None,
     })
 }
 

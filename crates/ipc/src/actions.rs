@@ -338,6 +338,7 @@ mod tests {
             recalls: 0,
             issued_at: 0,
             since: 0,
+            preprocessed: None,
         };
         let mut board = CounterBoard {
             no: queue::CounterNo::new(3).unwrap(),

@@ -170,3 +170,85 @@ pub struct Divert {
     /// Self-service options to name (terminals in the hall, the app).
     pub self_service: Vec<String>,
 }
+
+/// 业务预办理: what a staff member with the tablet page filled in for a
+/// waiting customer, against their ticket, so the counter finishes faster.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreForm {
+    /// 户号: the customer's electricity account, 6–20 digits.
+    pub account: String,
+    /// A mobile number to reach them, 11 digits.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// What they came for, 1–100 characters.
+    pub matter: String,
+    /// Anything else the clerk should know, at most 200 characters.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+impl PreForm {
+    /// The form trimmed, or `None` when a field does not fit.
+    pub fn checked(&self) -> Option<PreForm> {
+        let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+            n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+        };
+        let text = |s: &str, max: usize| {
+            let n = s.chars().count();
+            n <= max && !s.chars().any(char::is_control)
+        };
+        let account = self.account.trim().to_owned();
+        let phone = self
+            .phone
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned);
+        let matter = self.matter.trim().to_owned();
+        let note = self
+            .note
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned);
+        let ok = digits(&account, 6..=20)
+            && phone.as_deref().is_none_or(|p| digits(p, 11..=11))
+            && !matter.is_empty()
+            && text(&matter, 100)
+            && note.as_deref().is_none_or(|n| text(n, 200));
+        ok.then_some(PreForm {
+            account,
+            phone,
+            matter,
+            note,
+        })
+    }
+}
+
+/// A ticket's pre-processing form as stored: the form, who filled it, when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreProcessed {
+    pub ticket: u64,
+    pub form: PreForm,
+    pub by: String,
+    pub at: i64,
+}
+
+/// A waiting customer on the pre-processing page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreTicket {
+    pub id: u64,
+    pub no: String,
+    pub business: String,
+    pub business_name: String,
+    pub issued_at: i64,
+    pub form: Option<PreProcessed>,
+}
+
+/// `GET /api/v1/preprocess`: whether a 业务预办理 step runs, and today's waiting customers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreProcessView {
+    pub running: bool,
+    pub tickets: Vec<PreTicket>,
+}

@@ -143,6 +143,10 @@ pub enum ErrorCode {
     SameDuty,
     UnknownStaff,
     TimelineFull,
+    /// A pre-processing form's account (6–20 digits), phone (11 digits), matter (1–100) or note (≤ 200) does not fit.
+    PreFormInvalid,
+    /// Only a waiting or called customer's ticket takes a pre-processing form.
+    TicketNotWaiting,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -403,6 +407,8 @@ impl ErrorCode {
             SameDuty => pick(zh, "事件已由此人值守。", "That person is on duty for the incident already."),
             UnknownStaff => pick(zh, "本厅没有这个工号。", "There is no such staff number in this hall."),
             TimelineFull => pick(zh, "时间线已满，不能再添加记录。", "The timeline is full; nothing more can be added."),
+            PreFormInvalid => pick(zh, "预办理信息不合规：户号 6–20 位数字，手机号 11 位，办理事项 1–100 字，备注最多 200 字。", "The form does not fit: account 6–20 digits, phone 11 digits, matter 1–100 characters, note at most 200."),
+            TicketNotWaiting => pick(zh, "这张号票已不在等候中，不能再预办理。", "That ticket is no longer waiting; it cannot be pre-processed."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -548,6 +554,8 @@ mod tests {
             SameDuty,
             UnknownStaff,
             TimelineFull,
+            PreFormInvalid,
+            TicketNotWaiting,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

@@ -241,6 +241,9 @@ pub struct CurrentTicket {
     pub issued_at: i64,
     /// When it was called (stage `called`) or started (stage `serving`).
     pub since: i64,
+    /// What was filled in for this customer while they waited (业务预办理).
+    #[serde(default)]
+    pub preprocessed: Option<crate::emergency::PreProcessed>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

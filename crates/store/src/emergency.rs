@@ -1,4 +1,4 @@
-//! Emergency incidents: each one's state and its append-only timeline, written with their replication rows in one transaction; read back whole after a restart.
+//! Emergency incidents: each one's state and its append-only timeline, written with their replication rows in one transaction; read back whole after a restart. And 业务预办理, the forms filled for waiting customers.
 
 use crate::hall::OutboxRow;
 use crate::{Result, Store};
@@ -125,6 +125,44 @@ impl Store {
         for id in ids {
             if let Some(i) = self.incident(id as u64).await? {
                 out.push(i);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keeps a pre-processing form of `ticket` (the JSON of the form) by `by` at `at_ms`.
+    pub async fn add_preprocess(
+        &self,
+        ticket: u64,
+        form: &str,
+        by: &str,
+        at_ms: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO ticket_preprocess (ticket, at_ms, by_staff, form) VALUES (?, ?, ?, ?)",
+        )
+        .bind(ticket as i64)
+        .bind(at_ms)
+        .bind(by)
+        .bind(form)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// The latest form of each of `tickets`: (ticket, form JSON, by, at).
+    pub async fn preprocessed(&self, tickets: &[u64]) -> Result<Vec<(u64, String, String, i64)>> {
+        let mut out = Vec::new();
+        for t in tickets {
+            let row: Option<(String, String, i64)> = sqlx::query_as(
+                "SELECT form, by_staff, at_ms FROM ticket_preprocess
+                 WHERE ticket = ? ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(*t as i64)
+            .fetch_optional(self.pool())
+            .await?;
+            if let Some((form, by, at)) = row {
+                out.push((*t, form, by, at));
             }
         }
         Ok(out)

@@ -44,7 +44,16 @@ async fn sync_status(s: &AppState) -> Result<SyncStatus, HallError> {
 
 async fn me(State(s): State<AppState>, caller: Caller) -> Result<Json<MeView>, HallError> {
     let staff = &caller.staff()?.staff_no;
-    let names = s.names.read().await;
-    let state = s.driver.state.read().await;
-    Ok(Json(views::me(&state, &names, staff, s.clock.now())))
+    let mut me = {
+        let names = s.names.read().await;
+        let state = s.driver.state.read().await;
+        views::me(&state, &names, staff, s.clock.now())
+    };
+    // What was filled in for the customer at the counter while they waited.
+    if let Some(current) = me.counter.as_mut().and_then(|c| c.current.as_mut()) {
+        current.preprocessed = super::emergency::forms_of(&s, &[current.id])
+            .await?
+            .remove(&current.id);
+    }
+    Ok(Json(me))
 }

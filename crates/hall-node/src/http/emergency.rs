@@ -5,6 +5,9 @@
 //! emergency role and the supervisor start, decline, drill, change the
 //! level of, hand over and end incidents; a step is acknowledged only by a
 //! role it names. Refusals are `{code, message}`; nothing changes on one.
+//! `/preprocess` is the tablet page of 业务预办理: staff fill a waiting
+//! customer's form against their ticket, and the clerk who calls the ticket
+//! sees it on the workbench.
 
 use super::{Body, Path};
 use crate::auth::Caller;
@@ -17,10 +20,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use ipc::emergency::{
     Activate, EmergencyView, HandOverRequest, Incident, IncidentAct, IncidentDetail,
-    IncidentSummary, LevelRequest, PlanRef, PublicNotice, TextRequest,
+    IncidentSummary, LevelRequest, PlanRef, PreForm, PreProcessView, PreProcessed, PreTicket,
+    PublicNotice, TextRequest,
 };
 use ipc::hall::Empty;
 use ipc::ErrorCode;
+use queue::TicketState;
 use store::hall::DeviceKind;
 
 pub fn router() -> Router<AppState> {
@@ -44,6 +49,124 @@ pub fn router() -> Router<AppState> {
             post(terminate),
         )
         .route("/api/v1/notice", get(notice))
+        .route("/api/v1/preprocess", get(preprocess_list))
+        .route("/api/v1/tickets/{id}/preprocess", post(preprocess))
+        .route(
+            "/preprocess",
+            get(|| super::pages::html(include_str!("../../assets/preprocess.html"))),
+        )
+}
+
+/// The latest pre-processing forms of `tickets`, by ticket.
+pub async fn forms_of(
+    s: &AppState,
+    tickets: &[u64],
+) -> Result<std::collections::HashMap<u64, PreProcessed>, HallError> {
+    Ok(s.store
+        .preprocessed(tickets)
+        .await?
+        .into_iter()
+        .filter_map(|(ticket, form, by, at)| {
+            let form: PreForm = serde_json::from_str(&form).ok()?;
+            Some((
+                ticket,
+                PreProcessed {
+                    ticket,
+                    form,
+                    by,
+                    at,
+                },
+            ))
+        })
+        .collect())
+}
+
+/// `GET /api/v1/preprocess`: today's waiting customers with what was filled for them.
+async fn preprocess_list(
+    State(s): State<AppState>,
+    caller: Caller,
+) -> Result<Json<PreProcessView>, HallError> {
+    caller.staff()?;
+    let running = s.emergency.view.borrow().incidents.iter().any(|i| {
+        !i.drill
+            && i.plan.steps.iter().any(|p| {
+                matches!(p.action, Some(ipc::emergency::Action::PreProcess))
+                    && i.steps
+                        .iter()
+                        .any(|st| st.id == p.id && st.due_at.is_some())
+            })
+    });
+    let mut tickets: Vec<PreTicket> = {
+        let state = s.driver.state.read().await;
+        let q = &state.queue;
+        q.tickets()
+            .filter(|t| matches!(t.state, TicketState::Waiting | TicketState::Called { .. }))
+            .map(|t| PreTicket {
+                id: t.id.0,
+                no: t.no.to_string(),
+                business: t.business.to_string(),
+                business_name: q
+                    .config()
+                    .business(t.business)
+                    .map(|b| b.name_zh.clone())
+                    .unwrap_or_default(),
+                issued_at: t.issued_at,
+                form: None,
+            })
+            .collect()
+    };
+    tickets.sort_by_key(|t| (t.issued_at, t.id));
+    let ids: Vec<u64> = tickets.iter().map(|t| t.id).collect();
+    let mut forms = forms_of(&s, &ids).await?;
+    for t in &mut tickets {
+        t.form = forms.remove(&t.id);
+    }
+    Ok(Json(PreProcessView { running, tickets }))
+}
+
+/// `POST /api/v1/tickets/{id}/preprocess`: a staff member fills a waiting customer's form.
+async fn preprocess(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<u64>,
+    Body(form): Body<PreForm>,
+) -> Result<(StatusCode, Json<PreProcessed>), HallError> {
+    let by = caller.staff()?.staff_no.to_string();
+    let form = form
+        .checked()
+        .ok_or(HallError::bad(ErrorCode::PreFormInvalid))?;
+    {
+        let state = s.driver.state.read().await;
+        let ticket = state
+            .queue
+            .ticket(queue::TicketId(id))
+            .ok_or(HallError::Input(
+                StatusCode::NOT_FOUND,
+                ErrorCode::UnknownTicket,
+            ))?;
+        if !matches!(
+            ticket.state,
+            TicketState::Waiting | TicketState::Called { .. }
+        ) {
+            return Err(HallError::Input(
+                StatusCode::CONFLICT,
+                ErrorCode::TicketNotWaiting,
+            ));
+        }
+    }
+    let at = s.clock.now();
+    let text = serde_json::to_string(&form).map_err(HallError::internal)?;
+    s.store.add_preprocess(id, &text, &by, at).await?;
+    tracing::info!(ticket = id, by = %by, "a pre-processing form was filled");
+    Ok((
+        StatusCode::CREATED,
+        Json(PreProcessed {
+            ticket: id,
+            form,
+            by,
+            at,
+        }),
+    ))
 }
 
 /// `GET /api/v1/emergency`: plans, proposals, running incidents, the figures.

@@ -38,7 +38,7 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-async fn html(body: &'static str) -> impl IntoResponse {
+pub async fn html(body: &'static str) -> impl IntoResponse {
     asset("text/html; charset=utf-8", body).await
 }
 

@@ -816,3 +816,92 @@ async fn kill_9_mid_incident_loses_nothing() {
         .iter()
         .any(|s| s.due_at.is_some() && s.done_at.is_none()));
 }
+
+#[tokio::test]
+async fn a_waiting_customer_is_pre_processed_and_the_clerk_sees_it_on_call() {
+    use ipc::emergency::{PreForm, PreProcessView, PreProcessed};
+    let n = Node::start().await;
+    let sup = n.login("2001").await;
+    let clerk = n.login("1001").await;
+    let first = n.issue("A").await.ticket.id;
+    let form = PreForm {
+        account: " 3100123456 ".into(),
+        phone: Some("13800138000".into()),
+        matter: "电费缴纳（代缴 3 个月）".into(),
+        note: None,
+    };
+    let path = format!("/api/v1/tickets/{first}/preprocess");
+    // Bad input changes nothing.
+    let bad = PreForm {
+        account: "12ab".into(),
+        ..form.clone()
+    };
+    refused(
+        call::<PreProcessed>(&n, "POST", &path, &sup, Some(&bad)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::PreFormInvalid,
+    );
+    refused(
+        call::<PreProcessed>(
+            &n,
+            "POST",
+            "/api/v1/tickets/999999/preprocess",
+            &sup,
+            Some(&form),
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        ErrorCode::UnknownTicket,
+    );
+    refused(
+        call::<PreProcessed>(&n, "POST", &path, &n.kiosk, Some(&form)).await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden,
+    );
+    let v: PreProcessView = call(&n, "GET", "/api/v1/preprocess", &sup, None::<&Empty>)
+        .await
+        .unwrap();
+    assert_eq!(v.tickets.len(), 1);
+    assert!(v.tickets[0].form.is_none());
+    assert!(!v.running);
+    let saved: PreProcessed = call(&n, "POST", &path, &sup, Some(&form)).await.unwrap();
+    assert_eq!(saved.form.account, "3100123456", "trimmed");
+    assert_eq!(saved.by, "2001");
+    let v: PreProcessView = call(&n, "GET", "/api/v1/preprocess", &sup, None::<&Empty>)
+        .await
+        .unwrap();
+    assert_eq!(v.tickets[0].form.as_ref(), Some(&saved));
+    // The clerk who calls the ticket sees the form.
+    n.counter(&clerk, 1, "open", serde_json::to_value(Empty {}).unwrap())
+        .await;
+    n.counter(
+        &clerk,
+        1,
+        "call-next",
+        serde_json::to_value(Empty {}).unwrap(),
+    )
+    .await;
+    let me: ipc::hall::MeView = call(&n, "GET", "/api/v1/me", &clerk, None::<&Empty>)
+        .await
+        .unwrap();
+    let current = me.counter.and_then(|c| c.current).unwrap();
+    assert_eq!(current.id, first);
+    assert_eq!(current.preprocessed, Some(saved));
+    // Once served, the ticket takes no more forms.
+    n.counter(&clerk, 1, "start", serde_json::to_value(Empty {}).unwrap())
+        .await;
+    refused(
+        call::<PreProcessed>(&n, "POST", &path, &sup, Some(&form)).await,
+        StatusCode::CONFLICT,
+        ErrorCode::TicketNotWaiting,
+    );
+    // The tablet page is served by the hall node.
+    let page = n
+        .http
+        .get(format!("{}/preprocess", n.base))
+        .send()
+        .await
+        .unwrap();
+    assert!(page.status().is_success());
+    assert!(page.text().await.unwrap().contains("业务预办理"));
+}

@@ -1,6 +1,6 @@
 //! The emergency console in the real window: a surge is proposed as 客户排队过多 at level III, the duty person starts it, the clerk on break is prompted and opens the counter, the display shows the banner, the queue drains and the level steps down once, the incident ends with its report; the same plan run as a drill is scored.
 
-use super::{sign_in, ALT, ENTER, RELEASE};
+use super::{press, sign_in, ALT, ENTER, F1, RELEASE};
 use e2e::{App, Browser, Result};
 use ipc::hall::{Empty, IssueRequest, PauseRequest, SessionReply};
 use ipc::LoginRequest;
@@ -111,6 +111,27 @@ async fn a_surge_runs_its_plan_from_proposal_to_report_and_a_drill_is_scored() -
     display.screenshot("display-emergency-banner").await?;
     display.close().await?;
 
+    // 业务预办理: a supervisor with a tablet fills the first waiting customer's form.
+    let tablet = Browser::open(&format!("http://{hall}/preprocess"), 1024, 768).await?;
+    tablet.find("#staff-no").await?.send_keys("2001").await?;
+    tablet
+        .find("#password")
+        .await?
+        .send_keys("demo-2001")
+        .await?;
+    tablet.find("#login-form button").await?.click().await?;
+    tablet.wait_text("#tickets", "A001").await?;
+    tablet.find(".ticket[data-ticket]").await?.click().await?;
+    tablet
+        .find("#account")
+        .await?
+        .send_keys("3100123456")
+        .await?;
+    tablet.find("#save").await?.click().await?;
+    tablet.wait_text(".ticket.filled", "A001").await?;
+    tablet.screenshot("preprocess-tablet").await?;
+    tablet.close().await?;
+
     // The clerk on break sees the step on her workbench; Alt+A acknowledges and opens the counter.
     sign_out(&app).await?;
     sign_in(&app, "1001", "demo-1001").await?;
@@ -127,8 +148,17 @@ async fn a_surge_runs_its_plan_from_proposal_to_report_and_a_drill_is_scored() -
         "the prompt goes once acknowledged"
     );
 
-    // The counter serves the surge away.
-    for _ in 0..13 {
+    // She calls A001: its pre-filled form is on her workbench.
+    press(&app, F1).await?;
+    app.wait_text("#current-ticket", "A001").await?;
+    app.wait_text("#preprocessed", "3100123456").await?;
+    app.screenshot("workbench-preprocessed").await?;
+    for op in ["start", "finish"] {
+        counter(&http, &hall, &clerk, op, &Empty {}).await?;
+    }
+
+    // The counter serves the rest of the surge away.
+    for _ in 0..12 {
         for op in ["call-next", "start", "finish"] {
             counter(&http, &hall, &clerk, op, &Empty {}).await?;
         }
