@@ -119,9 +119,24 @@ async fn preprocess_list(
     let ids: Vec<u64> = tickets.iter().map(|t| t.id).collect();
     let mut forms = forms_of(&s, &ids).await?;
     for t in &mut tickets {
-        t.form = forms.remove(&t.id);
+        // The list shows that a form was filled, not the customer's numbers:
+        // those are for the counter that serves them.
+        t.form = forms.remove(&t.id).map(|mut p| {
+            p.form.account = masked(&p.form.account);
+            p.form.phone = p.form.phone.as_deref().map(masked);
+            p
+        });
     }
     Ok(Json(PreProcessView { running, tickets }))
+}
+
+/// All but the last four characters hidden.
+fn masked(raw: &str) -> String {
+    let n = raw.chars().count();
+    raw.chars()
+        .enumerate()
+        .map(|(i, c)| if i + 4 < n { '*' } else { c })
+        .collect()
 }
 
 /// `POST /api/v1/tickets/{id}/preprocess`: a staff member fills a waiting customer's form.

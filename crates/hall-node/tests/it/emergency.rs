@@ -870,7 +870,13 @@ async fn a_waiting_customer_is_pre_processed_and_the_clerk_sees_it_on_call() {
     let v: PreProcessView = call(&n, "GET", "/api/v1/preprocess", &sup, None::<&Empty>)
         .await
         .unwrap();
-    assert_eq!(v.tickets[0].form.as_ref(), Some(&saved));
+    let listed = v.tickets[0].form.as_ref().unwrap();
+    assert_eq!(
+        listed.form.account, "******3456",
+        "the list does not show the customer's numbers"
+    );
+    assert_eq!(listed.form.phone.as_deref(), Some("*******8000"));
+    assert_eq!(listed.by, "2001");
     // The clerk who calls the ticket sees the form.
     n.counter(&clerk, 1, "open", serde_json::to_value(Empty {}).unwrap())
         .await;
