@@ -679,6 +679,7 @@ async fn nearby(c: &Calls, h1: &str, h2: &str, h3: &str) {
         [("H0101", 0)]
     );
     assert!(ask(h3).await.halls.is_empty(), "alone in its area");
+    divert_at_a_real_hall(c, h1).await;
     // Without an area, no neighbours.
     let (s, _) = c
         .admin(
@@ -690,4 +691,115 @@ async fn nearby(c: &Calls, h1: &str, h2: &str, h3: &str) {
     assert_eq!(s, StatusCode::OK);
     assert!(ask(h1).await.halls.is_empty());
     assert!(ask(h2).await.halls.is_empty(), "H0101 left the area");
+}
+
+/// A real hall node whose incident reaches its 业务分流 step shows the halls of
+/// its area with their waits, asked of the province, on its call displays
+/// and kiosks.
+async fn divert_at_a_real_hall(c: &Calls, h1: &str) {
+    use ipc::emergency::{Activate, Incident, PublicNotice};
+    use ipc::hall::SessionReply;
+    let dir = tempfile::tempdir().unwrap();
+    let node = hall_node::start(hall_options(dir.path(), &c.base, h1))
+        .await
+        .unwrap();
+    let base = format!("http://{}", node.addr);
+    let http = &c.http;
+    let login = |staff: &'static str| {
+        let url = format!("{base}/api/v1/sessions");
+        async move {
+            let req = ipc::LoginRequest {
+                staff_no: staff.into(),
+                password: format!("demo-{staff}"),
+            };
+            let s: SessionReply = http
+                .post(url)
+                .json(&req)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            s.token
+        }
+    };
+    let duty = login("3001").await;
+    let sup = login("2001").await;
+    // The province's plan: divert at once.
+    let plan = Plan {
+        id: "divert-now".into(),
+        name: "业务分流".into(),
+        event: EventType::QueueSurge,
+        level: Level::III,
+        roles: vec![Role::Supervisor],
+        steps: vec![Step {
+            id: "divert".into(),
+            title: "引导客户去附近营业厅".into(),
+            ack_by: vec![Role::Supervisor],
+            action: Some(Action::Divert),
+            after: vec![],
+            escalate_after_s: 300,
+        }],
+        triggers: vec![],
+        auto_activate: false,
+    };
+    let publish = sync_proto::owned::PublishPlan { plan, halls: None };
+    let (s, v) = c
+        .admin(
+            "PUT",
+            "/admin/v1/plans/divert-now",
+            Some(serde_json::to_value(&publish).unwrap()),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let start = Activate {
+        plan: "divert-now".into(),
+        level: None,
+        reason: Some("演示分流".into()),
+        drill: false,
+    };
+    // Once the hall has pulled the plan, it starts.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let r = http
+            .post(format!("{base}/api/v1/emergency/activate"))
+            .bearer_auth(&duty)
+            .json(&start)
+            .send()
+            .await
+            .unwrap();
+        if r.status().is_success() {
+            let _: Incident = r.json().await.unwrap();
+            break;
+        }
+        assert!(Instant::now() < deadline, "the plan never reached the hall");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let halls = loop {
+        let notice: PublicNotice = http
+            .get(format!("{base}/api/v1/notice"))
+            .bearer_auth(&sup)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(d) = notice.divert.filter(|d| !d.halls.is_empty()) {
+            assert!(!d.self_service.is_empty());
+            break d.halls;
+        }
+        assert!(Instant::now() < deadline, "no nearby halls on the screens");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(
+        halls
+            .iter()
+            .map(|h| (h.name.as_str(), h.waiting))
+            .collect::<Vec<_>>(),
+        [("城西供电营业厅", 2)]
+    );
+    node.stop().await;
 }
