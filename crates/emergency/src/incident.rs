@@ -377,29 +377,35 @@ impl Incident {
         Ok(())
     }
 
-    /// Escalates every due step past its time (once each).
-    pub fn tick(&mut self, now: Millis) -> Vec<StepId> {
+    /// The due steps past their time at `now` and not escalated yet.
+    pub fn late(&self, now: Millis) -> Vec<StepId> {
         if self.ended.is_some() {
             return Vec::new();
         }
-        let mut late = Vec::new();
-        for s in &mut self.steps {
-            let Some(due) = s.due_at else { continue };
-            if s.done_at.is_some() || s.escalated_at.is_some() {
-                continue;
-            }
-            let limit = self
-                .plan
-                .steps
-                .iter()
-                .find(|p| p.id == s.id)
-                .map_or(120, |p| p.escalate_after_s);
-            if now - due > i64::from(limit) * 1000 {
-                s.escalated_at = Some(now);
-                late.push(s.id.clone());
-            }
-        }
+        self.steps
+            .iter()
+            .filter(|s| s.done_at.is_none() && s.escalated_at.is_none())
+            .filter(|s| {
+                let limit = self
+                    .plan
+                    .steps
+                    .iter()
+                    .find(|p| p.id == s.id)
+                    .map_or(120, |p| p.escalate_after_s);
+                s.due_at
+                    .is_some_and(|due| now - due > i64::from(limit) * 1000)
+            })
+            .map(|s| s.id.clone())
+            .collect()
+    }
+
+    /// Escalates every due step past its time (once each).
+    pub fn tick(&mut self, now: Millis) -> Vec<StepId> {
+        let late = self.late(now);
         for id in &late {
+            if let Some(s) = self.steps.iter_mut().find(|s| &s.id == id) {
+                s.escalated_at = Some(now);
+            }
             self.log(now, None, What::Escalated { step: id.clone() });
         }
         late

@@ -651,11 +651,8 @@ impl Task {
     async fn tick(&mut self) {
         let now = self.clock.now();
         for i in 0..self.incidents.len() {
-            let late = {
-                let mut probe = self.incidents[i].0.clone();
-                !probe.tick(now).is_empty()
-            };
-            if late {
+            // Stored only when something escalates: most ticks change nothing.
+            if !self.incidents[i].0.late(now).is_empty() {
                 let _ = self
                     .change(i, |inc| {
                         inc.tick(now);
@@ -971,22 +968,28 @@ impl Task {
 
     // ----- output ---------------------------------------------------------
 
+    /// Tells the screens what changed (compared in place: most ticks and
+    /// queue events change nothing here, and the view is built only when
+    /// something did; `at` alone changing is no news).
     fn publish(&self) {
-        let view = EmergencyView {
-            plans: self.plans.clone(),
-            proposals: self.proposals.clone(),
-            incidents: self.incidents.iter().map(|(i, _)| i.clone()).collect(),
-            figures: self.figures.clone(),
-            at: self.clock.now(),
-        };
-        // `at` alone changing is no news.
         self.view_tx.send_if_modified(|old| {
-            let same = old.plans == view.plans
-                && old.proposals == view.proposals
-                && old.incidents == view.incidents
-                && old.figures == view.figures;
+            let same = old.plans == self.plans
+                && old.proposals == self.proposals
+                && old.incidents.len() == self.incidents.len()
+                && old
+                    .incidents
+                    .iter()
+                    .zip(&self.incidents)
+                    .all(|(o, (i, _))| o == i)
+                && old.figures == self.figures;
             if !same {
-                *old = Arc::new(view);
+                *old = Arc::new(EmergencyView {
+                    plans: self.plans.clone(),
+                    proposals: self.proposals.clone(),
+                    incidents: self.incidents.iter().map(|(i, _)| i.clone()).collect(),
+                    figures: self.figures.clone(),
+                    at: self.clock.now(),
+                });
             }
             !same
         });
