@@ -98,7 +98,7 @@ fn event_text(locale: Locale, e: EventType) -> &'static str {
     }
 }
 
-fn action_text(locale: Locale, a: &Action) -> String {
+pub fn action_text(locale: Locale, a: &Action) -> String {
     let zh = locale == Locale::ZhCn;
     match a {
         Action::OpenCounters { count } if zh => format!("增开 {count} 个窗口"),
@@ -112,11 +112,11 @@ fn action_text(locale: Locale, a: &Action) -> String {
     }
 }
 
-fn level_badge(locale: Locale, l: Level) -> impl IntoView {
+pub fn level_badge(locale: Locale, l: Level) -> impl IntoView {
     view! { <span class="level-badge" data-level=l.colour()>{level_text(locale, l)}</span> }
 }
 
-fn drill_tag(locale: Locale, drill: bool) -> impl IntoView {
+pub fn drill_tag(locale: Locale, drill: bool) -> impl IntoView {
     drill.then(|| view! { <span class="drill-tag">{text(locale, T::EmDrill)}</span> })
 }
 

@@ -318,6 +318,7 @@ pub enum T {
     EmDrill,
     EmLevelChanged,
     EmAckOpen,
+    EmCallSignIn,
     EmAck,
     EmEscalated,
     EmPublicSafety,
@@ -711,6 +712,10 @@ fn pair(t: T) -> (&'static str, &'static str) {
         EmDrill => ("演练", "DRILL"),
         EmLevelChanged => ("响应级别", "Level"),
         EmAckOpen => ("确认并开窗", "Acknowledge and open"),
+        EmCallSignIn => (
+            "营业员请登录，登录后按 Alt+A 确认并开窗",
+            "Clerks: sign in, then press Alt+A to acknowledge and open your counter",
+        ),
         EmAck => ("确认", "Acknowledge"),
         EmEscalated => ("已超时升级", "Escalated"),
         EmPublicSafety => ("治安报警", "Public safety"),

@@ -1,12 +1,17 @@
 //! The login screen: staff number and password, keyboard first, demo accounts listed in demo mode.
 
 use crate::api;
+use crate::emergency::{action_text, drill_tag, level_badge};
 use crate::i18n::{role_text, text, use_i18n, T};
 use ipc::{ApiError, AppInfo, LoginRequest, SessionView};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::time::Duration;
+
+/// How often the sign-in screen asks whether an incident calls for counters.
+const CALL_POLL_S: u64 = 5;
 
 #[component]
 pub fn Login(on_login: Callback<SessionView>) -> impl IntoView {
@@ -25,6 +30,23 @@ pub fn Login(on_login: Callback<SessionView>) -> impl IntoView {
             Err(e) => error.set(Some(e)),
         }
     });
+    // An incident may call for counters while nobody is signed in here.
+    let poll = move || {
+        spawn_local(async move {
+            if let Ok(fresh) = api::app_info().await {
+                info.update(|i| match i {
+                    Some(i) if i.counter_calls != fresh.counter_calls => {
+                        i.counter_calls = fresh.counter_calls
+                    }
+                    Some(_) => {}
+                    None => *i = Some(fresh),
+                });
+            }
+        });
+    };
+    if let Ok(h) = set_interval_with_handle(poll, Duration::from_secs(CALL_POLL_S)) {
+        on_cleanup(move || h.clear());
+    }
     Effect::new(move |_| {
         if let Some(el) = staff_ref.get() {
             let _ = el.focus();
@@ -106,9 +128,38 @@ pub fn Login(on_login: Callback<SessionView>) -> impl IntoView {
         })
     };
 
+    let calls = move || {
+        let calls = info.with(|i| i.as_ref().map(|i| i.counter_calls.clone()))?;
+        if calls.is_empty() {
+            return None;
+        }
+        let locale = i18n.locale.get();
+        let rows = calls
+            .into_iter()
+            .map(|c| {
+                view! {
+                    <div class="prompt" data-incident=c.incident data-step=c.step.clone()>
+                        {level_badge(locale, c.level)}
+                        {drill_tag(locale, c.drill)}
+                        <strong>{c.plan_name}</strong>
+                        <span class="prompt-step">{c.step_title}</span>
+                        <span class="muted">{action_text(locale, &ipc::emergency::Action::OpenCounters { count: c.count })}</span>
+                    </div>
+                }
+            })
+            .collect_view();
+        Some(view! {
+            <section class="prompts counter-calls" id="counter-calls" role="alert">
+                {rows}
+                <p class="hint">{text(locale, T::EmCallSignIn)}</p>
+            </section>
+        })
+    };
+
     view! {
         <div class="login-page">
             <div class="login-card">
+                {calls}
                 <div class="login-head">
                     <div class="brand-mark" aria-hidden="true">"营"</div>
                     <div>

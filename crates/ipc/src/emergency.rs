@@ -54,6 +54,48 @@ pub struct EmergencyView {
     pub at: i64,
 }
 
+/// A call for counters to open, shown on the sign-in screen to clerks not
+/// signed in: a due 增开窗口 step of a running incident that the clerks have
+/// not acknowledged yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterCall {
+    pub incident: u64,
+    pub plan_name: String,
+    pub level: Level,
+    pub step: String,
+    pub step_title: String,
+    /// Counters the step asks for.
+    pub count: u16,
+    pub drill: bool,
+}
+
+/// The counter calls of the running incidents, oldest incident first.
+pub fn counter_calls(incidents: &[Incident]) -> Vec<CounterCall> {
+    incidents
+        .iter()
+        .flat_map(|i| {
+            i.waiting_for(domain::Role::Clerk)
+                .into_iter()
+                .filter_map(|id| {
+                    let step = i.plan.steps.iter().find(|p| &p.id == id)?;
+                    let Some(Action::OpenCounters { count }) = step.action else {
+                        return None;
+                    };
+                    Some(CounterCall {
+                        incident: i.id,
+                        plan_name: i.plan.name.clone(),
+                        level: i.level,
+                        step: step.id.clone(),
+                        step_title: step.title.clone(),
+                        count,
+                        drill: i.drill,
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
 /// `POST /api/v1/emergency/activate`: start a plan (a proposal of it, if there is one, is taken).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -125,6 +125,9 @@ pub struct AppInfo {
     /// The local database holds the seeded demo hall and its accounts.
     pub demo: bool,
     pub demo_accounts: Vec<DemoAccount>,
+    /// Running incidents asking clerks to open counters (for those not signed in).
+    #[serde(default)]
+    pub counter_calls: Vec<emergency::CounterCall>,
 }
 
 /// A seeded demo account, listed on the login screen in demo mode only.

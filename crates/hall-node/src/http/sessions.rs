@@ -137,5 +137,6 @@ async fn welcome(State(s): State<AppState>) -> Result<Json<AppInfo>, HallError> 
         hall_name: s.hall.name.clone(),
         demo,
         demo_accounts,
+        counter_calls: ipc::emergency::counter_calls(&s.emergency.view.borrow().incidents),
     }))
 }

@@ -311,8 +311,26 @@ async fn a_surge_is_proposed_acted_on_eased_and_reported() {
         "refusals changed nothing"
     );
 
+    // The sign-in screen, asked without a token, calls clerks not signed in to open counters.
+    let welcome = || async {
+        let r = n
+            .http
+            .get(format!("{}/api/v1/welcome", n.base))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+        r.json::<ipc::AppInfo>().await.unwrap().counter_calls
+    };
+    let calls = welcome().await;
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!((calls[0].incident, calls[0].step.as_str()), (id, "open"));
+    assert!(!calls[0].drill);
+    assert!(calls[0].count >= 1);
+
     // The clerk on break acknowledges 增开窗口: the counter is open again.
     let after = act(&n, &clerk, &ack("open"), &Empty {}).await.unwrap();
+    assert_eq!(welcome().await, Vec::new(), "the call is answered");
     assert!(after.steps[0].done_at.is_some());
     let me: ipc::hall::MeView = call(&n, "GET", "/api/v1/me", &clerk, None::<&Empty>)
         .await

@@ -1,4 +1,4 @@
-//! The emergency console in the real window: a surge is proposed as 客户排队过多 at level III, the duty person starts it, the clerk on break is prompted and opens the counter, the display shows the banner, the queue drains and the level steps down once, the incident ends with its report; the same plan run as a drill is scored.
+//! The emergency console in the real window: a surge is proposed as 客户排队过多 at level III, the duty person starts it, the sign-in screen calls clerks to open counters, the clerk on break is prompted and opens the counter, the display shows the banner, the queue drains and the level steps down once, the incident ends with its report; the same plan run as a drill is scored.
 
 use super::{press, sign_in, ALT, ENTER, F1, RELEASE};
 use e2e::{App, Browser, Result};
@@ -132,8 +132,12 @@ async fn a_surge_runs_its_plan_from_proposal_to_report_and_a_drill_is_scored() -
     tablet.screenshot("preprocess-tablet").await?;
     tablet.close().await?;
 
-    // The clerk on break sees the step on her workbench; Alt+A acknowledges and opens the counter.
+    // The sign-in screen calls clerks to open counters; once signed in, the
+    // clerk on break sees the step on her workbench; Alt+A acknowledges and opens the counter.
     sign_out(&app).await?;
+    app.wait_text("#counter-calls .prompt[data-step='open']", "客户排队过多")
+        .await?;
+    app.screenshot("emergency-signin-call").await?;
     sign_in(&app, "1001", "demo-1001").await?;
     app.wait_text("#emergency-prompts .prompt[data-step='open']", "增开窗口")
         .await?;
