@@ -179,6 +179,18 @@ pub async fn emergency_drill(req: ipc::emergency::PlanRef) -> Result<ipc::hall::
     invoke::<c::EmergencyDrill>(req).await
 }
 
+pub async fn plan_publish(
+    req: ipc::emergency::PlanDraft,
+) -> Result<ipc::emergency::PlanPublished, ApiError> {
+    invoke::<c::PlanPublish>(req).await
+}
+
+pub async fn plan_withdraw(
+    req: ipc::emergency::PlanRef,
+) -> Result<ipc::emergency::PlanPublished, ApiError> {
+    invoke::<c::PlanWithdraw>(req).await
+}
+
 pub async fn emergency_act(
     req: ipc::emergency::ActOn,
 ) -> Result<ipc::emergency::Incident, ApiError> {

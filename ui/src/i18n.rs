@@ -19,10 +19,12 @@ pub enum T {
     RoleClerk,
     RoleSupervisor,
     RoleEmergency,
+    RolePlanner,
     SignOut,
     NavWorkbench,
     NavHallBoard,
     NavEmergency,
+    NavPlans,
     NavAccount,
     ChangePassword,
     CurrentPassword,
@@ -389,10 +391,12 @@ fn pair(t: T) -> (&'static str, &'static str) {
         RoleClerk => ("营业员", "Counter clerk"),
         RoleSupervisor => ("值班长", "Hall supervisor"),
         RoleEmergency => ("应急指挥", "Emergency console"),
+        RolePlanner => ("预案编制", "Plan writer"),
         SignOut => ("退出登录", "Sign out"),
         NavWorkbench => ("柜台工作台", "Counter workbench"),
         NavHallBoard => ("大厅总览", "Hall overview"),
         NavEmergency => ("应急总览", "Emergency overview"),
+        NavPlans => ("应急预案编制", "Emergency plans"),
         NavAccount => ("我的账号", "My account"),
         ChangePassword => ("修改密码", "Change password"),
         CurrentPassword => ("当前密码", "Current password"),
@@ -891,6 +895,7 @@ pub fn role_text(role: domain::Role) -> T {
         domain::Role::Clerk => T::RoleClerk,
         domain::Role::Supervisor => T::RoleSupervisor,
         domain::Role::Emergency => T::RoleEmergency,
+        domain::Role::Planner => T::RolePlanner,
     }
 }
 

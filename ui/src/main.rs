@@ -14,6 +14,7 @@ mod i18n;
 mod ipc;
 mod login;
 mod monitor;
+mod plans;
 mod provision;
 mod roles;
 mod screens;

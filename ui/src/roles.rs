@@ -5,6 +5,7 @@ use crate::board::Board;
 use crate::emergency::Console;
 use crate::i18n::T;
 use crate::monitor::Monitor;
+use crate::plans::PlanEditor;
 use crate::video::Video;
 use crate::workbench::Workbench;
 use domain::Role;
@@ -18,6 +19,7 @@ pub enum Page {
     DeviceMonitor,
     Video,
     EmergencyOverview,
+    Plans,
     Account,
 }
 
@@ -29,6 +31,7 @@ impl Page {
             Page::DeviceMonitor => T::NavMonitor,
             Page::Video => T::NavVideo,
             Page::EmergencyOverview => T::NavEmergency,
+            Page::Plans => T::NavPlans,
             Page::Account => T::NavAccount,
         }
     }
@@ -41,6 +44,7 @@ impl Page {
             Page::DeviceMonitor => "device-monitor",
             Page::Video => "video",
             Page::EmergencyOverview => "emergency",
+            Page::Plans => "plans",
             Page::Account => "account",
         }
     }
@@ -58,6 +62,7 @@ pub fn pages(role: Role) -> &'static [Page] {
             Page::EmergencyOverview,
         ],
         Role::Emergency => &[Page::EmergencyOverview, Page::Account],
+        Role::Planner => &[Page::Plans, Page::EmergencyOverview, Page::Account],
     }
 }
 
@@ -68,6 +73,7 @@ pub fn render(page: Page, session: &SessionView) -> AnyView {
         Page::DeviceMonitor => view! { <Monitor /> }.into_any(),
         Page::Video => view! { <Video /> }.into_any(),
         Page::EmergencyOverview => view! { <Console role=session.role /> }.into_any(),
+        Page::Plans => view! { <PlanEditor /> }.into_any(),
         Page::Account => view! { <AccountPage session=session.clone() /> }.into_any(),
     }
 }

@@ -152,10 +152,18 @@ pub enum Role {
     Supervisor,
     /// 应急指挥: runs emergency plans.
     Emergency,
+    /// 预案编制: a planner of the province, who writes and publishes the
+    /// emergency plans (through the hall node they sign in at).
+    Planner,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Clerk, Role::Supervisor, Role::Emergency];
+    pub const ALL: [Role; 4] = [
+        Role::Clerk,
+        Role::Supervisor,
+        Role::Emergency,
+        Role::Planner,
+    ];
 
     /// The stable code stored in databases and sent over the wire.
     pub fn code(self) -> &'static str {
@@ -163,6 +171,7 @@ impl Role {
             Role::Clerk => "clerk",
             Role::Supervisor => "supervisor",
             Role::Emergency => "emergency",
+            Role::Planner => "planner",
         }
     }
 

@@ -249,6 +249,40 @@ impl fmt::Display for PlanError {
 
 impl std::error::Error for PlanError {}
 
+impl PlanError {
+    /// The reason in English (`Display` gives it in Chinese).
+    pub fn en(&self) -> String {
+        match self {
+            PlanError::BadId(id) => {
+                format!("The plan or step id {id:?} is not 1–{MAX_ID} letters, digits, - or _")
+            }
+            PlanError::BadName => format!("A plan's name is 1–{MAX_NAME} characters"),
+            PlanError::NoSteps => "A plan needs at least one step".into(),
+            PlanError::TooManySteps => format!("A plan has at most {MAX_STEPS} steps"),
+            PlanError::BadStep(id) => format!(
+                "Step {id}: its title (1–{MAX_TITLE} characters), action (text 1–{MAX_TEXT} characters, 1–50 counters) or escalation time (1–{MAX_HOLD_S} s) is wrong"
+            ),
+            PlanError::DuplicateStep(id) => format!("Step {id} is repeated"),
+            PlanError::UnknownStep { step, after } => {
+                format!("Step {step} waits for step {after}, which the plan does not have")
+            }
+            PlanError::Cycle(id) => {
+                format!("The steps wait for each other in a circle (through {id})")
+            }
+            PlanError::UnknownRole { step } => format!(
+                "Step {step} is acknowledged by a role the plan does not involve (or by nobody)"
+            ),
+            PlanError::UnknownBusiness(b) => {
+                format!("A trigger names business {b}, which is not in the catalogue")
+            }
+            PlanError::BadTrigger => format!(
+                "A trigger's bounds are wrong (the clearing bound below the firing one, held 1–{MAX_HOLD_S} s)"
+            ),
+            PlanError::TooManyTriggers => format!("A plan has at most {MAX_TRIGGERS} triggers"),
+        }
+    }
+}
+
 fn id_ok(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= MAX_ID

@@ -139,6 +139,10 @@ commands! {
     EmergencyIncident = "emergency_incident", u64 => crate::emergency::IncidentDetail;
     /// The public-safety button (any role's screen, confirmed first).
     PublicSafety = "public_safety", () => crate::hall::Empty;
+    /// A planner publishes a plan (through the hall, to the province).
+    PlanPublish = "plan_publish", crate::emergency::PlanDraft => crate::emergency::PlanPublished;
+    /// A planner withdraws a plan from every hall it was for.
+    PlanWithdraw = "plan_withdraw", crate::emergency::PlanRef => crate::emergency::PlanPublished;
 }
 
 /// Each live event of the hall node, forwarded to the window.
@@ -256,6 +260,8 @@ mod tests {
                 "emergency_history",
                 "emergency_incident",
                 "public_safety",
+                "plan_publish",
+                "plan_withdraw",
             ]
         );
         assert_eq!(cmd::HALL_EVENT, "hall-event");

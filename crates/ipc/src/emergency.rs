@@ -54,6 +54,32 @@ pub struct EmergencyView {
     pub at: i64,
 }
 
+/// `PUT /api/v1/emergency/plans/{id}`: a planner publishes a plan (new or
+/// replacing the one of that id) through the hall node, which relays it to
+/// the province; it comes back down the owned feed to the halls it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDraft {
+    pub plan: Plan,
+    /// The hall codes it is for; `None`: every hall of the province.
+    #[serde(default)]
+    pub halls: Option<Vec<String>>,
+}
+
+/// The province's answer to a publication or a withdrawal
+/// (`POST /api/v1/emergency/plans/{id}/withdraw`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanPublished {
+    pub plan: String,
+    /// `None`: every hall.
+    pub halls: Option<Vec<String>>,
+    pub withdrawn: bool,
+    pub at: i64,
+}
+
+/// The most halls a plan may list.
+pub const MAX_PLAN_HALLS: usize = 500;
+
 /// A call for counters to open, shown on the sign-in screen to clerks not
 /// signed in: a due 增开窗口 step of a running incident that the clerks have
 /// not acknowledged yet.

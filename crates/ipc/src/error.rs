@@ -147,6 +147,14 @@ pub enum ErrorCode {
     PreFormInvalid,
     /// Only a waiting or called customer's ticket takes a pre-processing form.
     TicketNotWaiting,
+    /// A plan breaks a rule of `emergency::Plan::check` (the editor shows which).
+    PlanInvalid,
+    /// The hall names a hall code the province does not know.
+    UnknownHall,
+    /// This hall node has no province configured: plans are published only through one.
+    NoProvince,
+    /// The province did not answer: nothing was published.
+    ProvinceUnreachable,
     /// An update cannot be installed while a customer is at the counter.
     UpdateWhileServing,
     /// The update was not installed (download, signature or installer failed); this version runs on.
@@ -409,6 +417,10 @@ impl ErrorCode {
             TimelineFull => pick(zh, "时间线已满，不能再添加记录。", "The timeline is full; nothing more can be added."),
             PreFormInvalid => pick(zh, "预办理信息不合规：户号 6–20 位数字，手机号 11 位，办理事项 1–100 字，备注最多 200 字。", "The form does not fit: account 6–20 digits, phone 11 digits, matter 1–100 characters, note at most 200."),
             TicketNotWaiting => pick(zh, "这张号票已不在等候中，不能再预办理。", "That ticket is no longer waiting; it cannot be pre-processed."),
+            PlanInvalid => pick(zh, "预案不合规，未发布：请按编辑器中标出的问题修改。", "The plan breaks a rule and was not published: fix what the editor marks."),
+            UnknownHall => pick(zh, "适用营业厅中有省公司不认识的营业厅编号。", "A hall code in the list is not known to the province."),
+            NoProvince => pick(zh, "本营业厅未连接省公司，预案只能经省公司发布。", "This hall is not connected to the province; plans are published only through it."),
+            ProvinceUnreachable => pick(zh, "暂时连不上省公司，预案未发布；编辑内容仍保留，请稍后再试。", "The province cannot be reached; nothing was published. Your edits are kept; try again later."),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -556,6 +568,10 @@ mod tests {
             TimelineFull,
             PreFormInvalid,
             TicketNotWaiting,
+            PlanInvalid,
+            UnknownHall,
+            NoProvince,
+            ProvinceUnreachable,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

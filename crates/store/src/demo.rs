@@ -12,11 +12,12 @@ pub const HALL_CODE: &str = "H0101";
 pub const HALL_NAME: &str = "城东供电营业厅";
 
 /// (staff number, name, role, password)
-pub const ACCOUNTS: [(&str, &str, Role, &str); 4] = [
+pub const ACCOUNTS: [(&str, &str, Role, &str); 5] = [
     ("1001", "李静", Role::Clerk, "demo-1001"),
     ("1002", "王磊", Role::Clerk, "demo-1002"),
     ("2001", "陈芳", Role::Supervisor, "demo-2001"),
     ("3001", "赵强", Role::Emergency, "demo-3001"),
+    ("4001", "钱敏", Role::Planner, "demo-4001"),
 ];
 
 impl Store {

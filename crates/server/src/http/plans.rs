@@ -70,40 +70,11 @@ fn not_found(code: &'static str, zh: &str, en: &str, id: &str) -> ProvinceError 
 
 /// 422 `invalid_plan`: the plan breaks a rule of `emergency::Plan::check` (its Chinese text, and English).
 fn invalid_plan(e: &PlanError) -> ProvinceError {
-    use emergency::plan::{
-        MAX_HOLD_S, MAX_ID, MAX_NAME, MAX_STEPS, MAX_TEXT, MAX_TITLE, MAX_TRIGGERS,
-    };
-    let en = match e {
-        PlanError::BadId(id) => {
-            format!("The plan or step id {id:?} is not 1–{MAX_ID} letters, digits, - or _")
-        }
-        PlanError::BadName => format!("A plan's name is 1–{MAX_NAME} characters"),
-        PlanError::NoSteps => "A plan needs at least one step".into(),
-        PlanError::TooManySteps => format!("A plan has at most {MAX_STEPS} steps"),
-        PlanError::BadStep(id) => format!(
-            "Step {id}: its title (1–{MAX_TITLE} characters), action (text 1–{MAX_TEXT} characters, 1–50 counters) or escalation time (1–{MAX_HOLD_S} s) is wrong"
-        ),
-        PlanError::DuplicateStep(id) => format!("Step {id} is repeated"),
-        PlanError::UnknownStep { step, after } => {
-            format!("Step {step} waits for step {after}, which the plan does not have")
-        }
-        PlanError::Cycle(id) => format!("The steps wait for each other in a circle (through {id})"),
-        PlanError::UnknownRole { step } => format!(
-            "Step {step} is acknowledged by a role the plan does not involve (or by nobody)"
-        ),
-        PlanError::UnknownBusiness(b) => {
-            format!("A trigger names business {b}, which is not in the province's catalogue")
-        }
-        PlanError::BadTrigger => format!(
-            "A trigger's bounds are wrong (the clearing bound below the firing one, held 1–{MAX_HOLD_S} s)"
-        ),
-        PlanError::TooManyTriggers => format!("A plan has at most {MAX_TRIGGERS} triggers"),
-    };
     ProvinceError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_plan",
         e.to_string(),
-        en,
+        e.en(),
     )
 }
 
