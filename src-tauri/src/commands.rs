@@ -13,7 +13,7 @@ use ipc::commands::{
 };
 use ipc::commands::{
     EmergencyAct, EmergencyDecline, EmergencyDrill, EmergencyHistory, EmergencyIncident,
-    EmergencyStart, EmergencyState, PublicSafety,
+    EmergencyStart, EmergencyState, PlanPublish, PlanWithdraw, PublicSafety,
 };
 use ipc::commands::{NoticeAdd, NoticeRemove, Screens};
 use ipc::commands::{
@@ -345,6 +345,22 @@ pub async fn emergency_incident(
 #[tauri::command]
 pub async fn public_safety(desk: State<'_, Desk>) -> Result<Response<PublicSafety>, ApiError> {
     desk.public_safety().await
+}
+
+#[tauri::command]
+pub async fn plan_publish(
+    desk: State<'_, Desk>,
+    req: Request<PlanPublish>,
+) -> Result<Response<PlanPublish>, ApiError> {
+    desk.plan_publish(req).await
+}
+
+#[tauri::command]
+pub async fn plan_withdraw(
+    desk: State<'_, Desk>,
+    req: Request<PlanWithdraw>,
+) -> Result<Response<PlanWithdraw>, ApiError> {
+    desk.plan_withdraw(req).await
 }
 
 #[cfg(test)]

@@ -90,6 +90,8 @@ pub fn run() {
             commands::emergency_history,
             commands::emergency_incident,
             commands::public_safety,
+            commands::plan_publish,
+            commands::plan_withdraw,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

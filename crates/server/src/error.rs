@@ -7,7 +7,6 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
 
 #[derive(Debug)]
 pub struct ProvinceError {
@@ -15,14 +14,6 @@ pub struct ProvinceError {
     code: &'static str,
     zh: String,
     en: String,
-}
-
-/// The body of a refusal.
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    code: &'a str,
-    message: &'a str,
-    message_en: &'a str,
 }
 
 impl ProvinceError {
@@ -105,10 +96,10 @@ impl From<sqlx::Error> for ProvinceError {
 
 impl IntoResponse for ProvinceError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            code: self.code,
-            message: &self.zh,
-            message_en: &self.en,
+        let body = sync_proto::ProvinceRefusal {
+            code: self.code.to_owned(),
+            message: self.zh,
+            message_en: self.en,
         };
         (self.status, Json(body)).into_response()
     }

@@ -34,3 +34,12 @@ pub use session::{
 };
 pub use updates::{Offer, OfferReply, OfferRequest};
 pub use wire::*;
+
+/// The province's refusal of a maintainer's or a hall's request outside the
+/// replication protocol: a stable code and the reason in both languages.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProvinceRefusal {
+    pub code: String,
+    pub message: String,
+    pub message_en: String,
+}

@@ -273,6 +273,37 @@ pub struct PublishedPlan {
     pub halls: Option<Vec<String>>,
     pub withdrawn: bool,
     pub updated_at_ms: i64,
+    /// The planner who last published or withdrew it (`None`: a maintainer).
+    #[serde(default)]
+    pub by: Option<String>,
+}
+
+/// A planner's publication relayed by the hall the planner signed in at:
+/// `PUT /sync/v1/plans/{id}` (hall token). The province publishes it as a
+/// maintainer's, once it knows `by` as an active planner of that hall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayedPlan {
+    /// The planner's staff number.
+    pub by: String,
+    pub plan: emergency::Plan,
+    /// The hall codes it is for; `None`: every hall.
+    #[serde(default)]
+    pub halls: Option<Vec<String>>,
+}
+
+/// A planner's withdrawal relayed by their hall: `POST /sync/v1/plans/{id}/withdraw`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RelayedWithdrawal {
+    pub by: String,
+}
+
+/// The answer of a withdrawal (of a plan or an outage).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Withdrawn {
+    pub id: String,
+    pub withdrawn: bool,
 }
 
 /// An outage registered for a hall's area (power cut planned or under way):

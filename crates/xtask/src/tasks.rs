@@ -609,6 +609,7 @@ impl DemoProvince {
         };
         // Dropped (and stopped) when the programs cannot be published.
         demo_programs(listen, &maintainer)?;
+        demo_planning(listen, &maintainer, data)?;
         Ok(province)
     }
 }
@@ -666,6 +667,54 @@ fn demo_programs(listen: &str, maintainer: &str) -> Result {
             body.to_string().as_bytes(),
             &format!("the demo program {id}"),
         )?;
+    }
+    Ok(())
+}
+
+/// What the demo's planner needs at the province: the demo hall's businesses
+/// as the catalogue plans are checked against, and the planner account 4001
+/// (预案编制, password demo-4001) of the demo hall, created once (a password
+/// changed since is kept).
+fn demo_planning(listen: &str, maintainer: &str, data: &Path) -> Result {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let json = [("content-type", "application/json")];
+    for b in queue::QueueConfig::demo().businesses {
+        let record = sync_proto::owned::BusinessRecord {
+            name_zh: b.name_zh,
+            name_en: b.name_en,
+            default_service_secs: b.default_service_secs,
+        };
+        let body = serde_json::to_vec(&record).map_err(|e| crate::Fail(e.to_string()))?;
+        let code = b.code.to_string();
+        crate::release::call(
+            &agent,
+            "PUT",
+            &format!("http://{listen}/admin/v1/businesses/{code}"),
+            maintainer,
+            &json,
+            &body,
+            &format!("the demo business {code}"),
+        )?;
+    }
+    let marker = data.join("planner.added");
+    if !marker.exists() {
+        let account = serde_json::json!({
+            "name": "钱敏", "role": "planner", "hall": "H0101", "password": "demo-4001",
+        });
+        crate::release::call(
+            &agent,
+            "PUT",
+            &format!("http://{listen}/admin/v1/staff/4001"),
+            maintainer,
+            &json,
+            account.to_string().as_bytes(),
+            "the demo planner 4001",
+        )?;
+        std::fs::write(&marker, "4001\n")
+            .map_err(|e| crate::Fail(format!("{}: {e}", marker.display())))?;
     }
     Ok(())
 }

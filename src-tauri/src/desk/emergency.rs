@@ -1,14 +1,14 @@
-//! The emergency console through the hall node: the picture, starting and declining plans, drills, acting on an incident, its report, and the public-safety button.
+//! The emergency console through the hall node: the picture, starting and declining plans, drills, acting on an incident, its report, the public-safety button, and a planner's publication or withdrawal of a plan.
 
 use super::Desk;
 use ipc::emergency::{
     ActOn, Activate, EmergencyView, HandOverRequest, Incident, IncidentAct, IncidentDetail,
-    IncidentSummary, LevelRequest, PlanRef, TextRequest,
+    IncidentSummary, LevelRequest, PlanDraft, PlanPublished, PlanRef, TextRequest,
 };
 use ipc::hall::Empty;
 use ipc::{ApiError, ErrorCode};
 
-/// A step id goes into a path: only a well-formed one may.
+/// A step or plan id goes into a path: only a well-formed one may.
 fn step_ok(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= ipc::emergency::MAX_STEP_ID
@@ -69,6 +69,26 @@ impl Desk {
 
     pub async fn emergency_incident(&self, id: u64) -> Result<IncidentDetail, ApiError> {
         self.get(&format!("/api/v1/emergency/incidents/{id}")).await
+    }
+
+    pub async fn plan_publish(&self, draft: PlanDraft) -> Result<PlanPublished, ApiError> {
+        if !step_ok(&draft.plan.id) {
+            return Err(ApiError::new(ErrorCode::PlanInvalid));
+        }
+        let path = format!("/api/v1/emergency/plans/{}", draft.plan.id);
+        let token = self.session.token()?;
+        self.hall.put(&path, &token, &draft).await
+    }
+
+    pub async fn plan_withdraw(&self, req: PlanRef) -> Result<PlanPublished, ApiError> {
+        if !step_ok(&req.plan) {
+            return Err(ApiError::new(ErrorCode::UnknownPlan));
+        }
+        self.post(
+            &format!("/api/v1/emergency/plans/{}/withdraw", req.plan),
+            &Empty {},
+        )
+        .await
     }
 
     pub async fn public_safety(&self) -> Result<Empty, ApiError> {

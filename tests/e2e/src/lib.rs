@@ -701,3 +701,51 @@ async fn painted(client: &Client) {
     );
     let _ = tokio::time::timeout(Duration::from_secs(5), painted).await;
 }
+
+/// A `province-server` process on loopback, stopped when dropped.
+pub struct Province {
+    child: Child,
+    pub url: String,
+}
+
+impl Province {
+    /// Starts `bin --db DB --listen 127.0.0.1:PORT ARGS…` and waits until it listens.
+    pub fn start(bin: &str, db: &str, port: u16, args: &[&str]) -> Result<Self> {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(bin)
+            .args(["--db", db, "--listen", &format!("127.0.0.1:{port}")])
+            .args(args)
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
+        let first = lines.next().ok_or("the province said nothing")??;
+        if !first.contains("listening") {
+            return Err(format!("the province did not start: {first}").into());
+        }
+        Ok(Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+
+    /// Runs `bin --db DB ARGS…` (registering a hall or a maintainer); returns the printed token.
+    pub fn register(bin: &str, db: &str, args: &[&str]) -> Result<String> {
+        let out = Command::new(bin).args(["--db", db]).args(args).output()?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
+        }
+        Ok(String::from_utf8(out.stdout)?
+            .trim()
+            .rsplit(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned())
+    }
+}
+
+impl Drop for Province {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

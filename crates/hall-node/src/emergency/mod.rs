@@ -19,6 +19,7 @@
 //!   never touches the queue or those screens.
 
 pub mod demo;
+pub mod relay;
 
 use crate::changes::row;
 use crate::clock::Clock;

@@ -5,6 +5,8 @@
 //! emergency role and the supervisor start, decline, drill, change the
 //! level of, hand over and end incidents; a step is acknowledged only by a
 //! role it names. Refusals are `{code, message}`; nothing changes on one.
+//! A planner publishes or withdraws a plan here; the hall relays it to the
+//! province (`emergency::relay`), and it comes back down the owned feed.
 //! `/preprocess` is the tablet page of 业务预办理: staff fill a waiting
 //! customer's form against their ticket, and the clerk who calls the ticket
 //! sees it on the workbench.
@@ -16,12 +18,12 @@ use crate::error::HallError;
 use crate::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use ipc::emergency::{
     Activate, EmergencyView, HandOverRequest, Incident, IncidentAct, IncidentDetail,
-    IncidentSummary, LevelRequest, PlanRef, PreForm, PreProcessView, PreProcessed, PreTicket,
-    PublicNotice, TextRequest,
+    IncidentSummary, LevelRequest, PlanDraft, PlanPublished, PlanRef, PreForm, PreProcessView,
+    PreProcessed, PreTicket, PublicNotice, TextRequest,
 };
 use ipc::hall::Empty;
 use ipc::ErrorCode;
@@ -48,6 +50,8 @@ pub fn router() -> Router<AppState> {
             "/api/v1/emergency/incidents/{id}/terminate",
             post(terminate),
         )
+        .route("/api/v1/emergency/plans/{id}", put(publish_plan))
+        .route("/api/v1/emergency/plans/{id}/withdraw", post(withdraw_plan))
         .route("/api/v1/notice", get(notice))
         .route("/api/v1/preprocess", get(preprocess_list))
         .route("/api/v1/tickets/{id}/preprocess", post(preprocess))
@@ -198,6 +202,46 @@ async fn activate(
     let by = caller.staff()?.clone();
     let incident = s.emergency.activate(req, by).await?;
     Ok((StatusCode::CREATED, Json(incident)))
+}
+
+/// The caller when it is a planner (`forbidden` for anyone else).
+fn planner(caller: &Caller) -> Result<&store::accounts::Account, HallError> {
+    let a = caller.staff()?;
+    (a.role == domain::Role::Planner)
+        .then_some(a)
+        .ok_or(HallError::Forbidden)
+}
+
+/// `PUT /api/v1/emergency/plans/{id}`: a planner publishes a plan, relayed to the province.
+async fn publish_plan(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(draft): Body<PlanDraft>,
+) -> Result<Json<PlanPublished>, HallError> {
+    let by = planner(&caller)?.staff_no.to_string();
+    if draft.plan.id != id {
+        return Err(HallError::bad(ErrorCode::PlanInvalid));
+    }
+    let published =
+        crate::emergency::relay::publish(&s.http, s.province.as_ref(), &by, &id, draft).await?;
+    tracing::info!(plan = %id, by = %by, "a planner's plan was published at the province");
+    Ok(Json(published))
+}
+
+/// `POST /api/v1/emergency/plans/{id}/withdraw`: a planner withdraws a plan, relayed to the province.
+async fn withdraw_plan(
+    State(s): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Body(_): Body<Empty>,
+) -> Result<Json<PlanPublished>, HallError> {
+    let by = planner(&caller)?.staff_no.to_string();
+    let now = s.clock.now();
+    let done =
+        crate::emergency::relay::withdraw(&s.http, s.province.as_ref(), &by, &id, now).await?;
+    tracing::info!(plan = %id, by = %by, "a planner's plan was withdrawn at the province");
+    Ok(Json(done))
 }
 
 async fn decline(

@@ -155,6 +155,13 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
         Seg::Text,
         true,
     ),
+    ("PUT", "/api/v1/emergency/plans/{id}", Seg::Text, true),
+    (
+        "POST",
+        "/api/v1/emergency/plans/{id}/withdraw",
+        Seg::Text,
+        true,
+    ),
     ("GET", "/api/v1/notice", Seg::None, false),
     ("GET", "/api/v1/preprocess", Seg::None, false),
     ("POST", "/api/v1/tickets/{id}/preprocess", Seg::Text, true),

@@ -104,6 +104,7 @@ async fn call<T: DeserializeOwned>(
     let url = format!("{}{path}", n.base);
     let mut r = match method {
         "GET" => n.http.get(url),
+        "PUT" => n.http.put(url),
         _ => n.http.post(url),
     }
     .bearer_auth(token);
@@ -684,6 +685,42 @@ async fn the_public_safety_button_starts_its_plan_and_every_screen_is_told() {
         StatusCode::FORBIDDEN,
         ErrorCode::Forbidden,
     );
+}
+
+#[tokio::test]
+async fn a_planner_is_told_when_the_hall_has_no_province_and_others_may_not_publish() {
+    let n = Node::start().await;
+    let planner = n.login("4001").await;
+    let duty = n.login("3001").await;
+    let draft = ipc::emergency::PlanDraft {
+        plan: surge(),
+        halls: None,
+    };
+    let path = format!("/api/v1/emergency/plans/{}", surge().id);
+    refused(
+        call::<ipc::emergency::PlanPublished>(&n, "PUT", &path, &planner, Some(&draft)).await,
+        StatusCode::CONFLICT,
+        ErrorCode::NoProvince,
+    );
+    refused(
+        call::<ipc::emergency::PlanPublished>(&n, "PUT", &path, &duty, Some(&draft)).await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden,
+    );
+    refused(
+        call::<ipc::emergency::PlanPublished>(&n, "PUT", &path, &n.kiosk, Some(&draft)).await,
+        StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden,
+    );
+    let withdraw = format!("{path}/withdraw");
+    refused(
+        call::<ipc::emergency::PlanPublished>(&n, "POST", &withdraw, &planner, Some(&Empty {}))
+            .await,
+        StatusCode::CONFLICT,
+        ErrorCode::NoProvince,
+    );
+    // The planner reads the hall's picture (the editor lists its plans).
+    assert!(!view(&n, &planner).await.plans.is_empty());
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ pub struct PlanRow {
     pub all_halls: i64,
     pub withdrawn: i64,
     pub updated_at_ms: i64,
+    pub published_by: Option<String>,
 }
 
 /// What a publication of a plan stores.
@@ -24,21 +25,25 @@ pub struct SavedPlan<'a> {
     /// `None`: every hall.
     pub halls: Option<&'a [String]>,
     pub at_ms: i64,
+    /// The planner (`None`: a maintainer).
+    pub by: Option<&'a str>,
 }
 
 /// Publishes or replaces a plan (not withdrawn) and the halls it is for.
 pub async fn save_plan(tx: &mut Tx, p: &SavedPlan<'_>) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO emergency_plan (id, name, all_halls, withdrawn, body, updated_at_ms)
-         VALUES ($1, $2, $3, 0, $4, $5)
+        "INSERT INTO emergency_plan (id, name, all_halls, withdrawn, body, updated_at_ms, published_by)
+         VALUES ($1, $2, $3, 0, $4, $5, $6)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, all_halls = excluded.all_halls,
-           withdrawn = 0, body = excluded.body, updated_at_ms = excluded.updated_at_ms",
+           withdrawn = 0, body = excluded.body, updated_at_ms = excluded.updated_at_ms,
+           published_by = excluded.published_by",
     )
     .bind(p.id)
     .bind(p.name)
     .bind(i64::from(p.halls.is_none()))
     .bind(p.body)
     .bind(p.at_ms)
+    .bind(p.by)
     .execute(&mut **tx)
     .await?;
     sqlx::query("DELETE FROM emergency_plan_hall WHERE plan = $1")
@@ -55,21 +60,28 @@ pub async fn save_plan(tx: &mut Tx, p: &SavedPlan<'_>) -> Result<(), sqlx::Error
     Ok(())
 }
 
-/// Marks a plan withdrawn; `false` when there is none.
-pub async fn withdraw_plan(tx: &mut Tx, id: &str, at_ms: i64) -> Result<bool, sqlx::Error> {
-    let done =
-        sqlx::query("UPDATE emergency_plan SET withdrawn = 1, updated_at_ms = $2 WHERE id = $1")
-            .bind(id)
-            .bind(at_ms)
-            .execute(&mut **tx)
-            .await?;
+/// Marks a plan withdrawn (by a planner, or `None`: a maintainer); `false` when there is none.
+pub async fn withdraw_plan(
+    tx: &mut Tx,
+    id: &str,
+    at_ms: i64,
+    by: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE emergency_plan SET withdrawn = 1, updated_at_ms = $2, published_by = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(at_ms)
+    .bind(by)
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected() > 0)
 }
 
 /// One plan, in a transaction.
 pub async fn plan(tx: &mut Tx, id: &str) -> Result<Option<PlanRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, body, all_halls, withdrawn, updated_at_ms FROM emergency_plan WHERE id = $1",
+        "SELECT id, body, all_halls, withdrawn, updated_at_ms, published_by FROM emergency_plan WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -79,7 +91,7 @@ pub async fn plan(tx: &mut Tx, id: &str) -> Result<Option<PlanRow>, sqlx::Error>
 /// Every plan, by id.
 pub async fn plans(pool: &AnyPool) -> Result<Vec<PlanRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, body, all_halls, withdrawn, updated_at_ms FROM emergency_plan ORDER BY id",
+        "SELECT id, body, all_halls, withdrawn, updated_at_ms, published_by FROM emergency_plan ORDER BY id",
     )
     .fetch_all(pool)
     .await
@@ -397,12 +409,20 @@ mod tests {
                 body: "{}",
                 halls: Some(&halls),
                 at_ms: 1,
+                by: Some("4001"),
             };
             save_plan(&mut tx, &saved).await.unwrap();
             assert_eq!(plan_halls(&mut tx, "surge").await.unwrap(), halls);
-            assert!(withdraw_plan(&mut tx, "surge", 2).await.unwrap());
-            assert!(!withdraw_plan(&mut tx, "none", 2).await.unwrap());
-            assert_eq!(plan(&mut tx, "surge").await.unwrap().unwrap().withdrawn, 1);
+            let row = plan(&mut tx, "surge").await.unwrap().unwrap();
+            assert_eq!(row.published_by.as_deref(), Some("4001"));
+            assert!(withdraw_plan(&mut tx, "surge", 2, None).await.unwrap());
+            assert!(!withdraw_plan(&mut tx, "none", 2, None).await.unwrap());
+            let row = plan(&mut tx, "surge").await.unwrap().unwrap();
+            assert_eq!(
+                (row.withdrawn, row.published_by),
+                (1, None),
+                "a maintainer withdrew it"
+            );
             save_plan(
                 &mut tx,
                 &SavedPlan {

@@ -1,4 +1,4 @@
-//! `/admin/v1/plans…` and `/admin/v1/outages…` (maintainer token): emergency plans for the halls, and outages registered for a hall's area.
+//! `/admin/v1/plans…` and `/admin/v1/outages…` (maintainer token): emergency plans for the halls, and outages registered for a hall's area; `/sync/v1/plans…` (hall token): a planner's publication or withdrawal, relayed by their hall.
 //!
 //! A plan is checked whole by `emergency::Plan::check` against the
 //! province's catalogue of businesses, as a hall checks it, and travels down
@@ -7,8 +7,11 @@
 //! `*`). An outage travels as one record per hall of its area (`id@HALL`,
 //! `OutageRecord`). A replacement that drops a hall, and a withdrawal, write
 //! `withdrawn: true` to the records that go, so their halls drop them.
+//! A planner's plan is published like a maintainer's once the province's own
+//! staff records know the relaying hall's `by` as an active planner of it;
+//! the plan keeps who published or withdrew it last.
 
-use super::auth::Maintainer;
+use super::auth::{Hall, Maintainer};
 use super::edge::{JsonBody, Path};
 use super::{body, text, Answer};
 use crate::db::emergency::{OutageRow, SavedPlan};
@@ -16,14 +19,16 @@ use crate::error::ProvinceError;
 use crate::{db, now_ms, owned, AppState};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use domain::Role;
 use emergency::PlanError;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 use sync_proto::owned::{
-    values_of, OutageRecord, OwnedKind, PlanRecord, PublishPlan, PublishedPlan, RegisterOutage,
+    read, values_of, OutageRecord, OwnedKind, PlanRecord, PublishPlan, PublishedPlan,
+    RegisterOutage, RelayedPlan, RelayedWithdrawal, StaffRecord, Withdrawn,
 };
 
 /// Halls one plan or outage may list.
@@ -38,6 +43,8 @@ pub fn router() -> Router<AppState> {
             "/admin/v1/plans/{id}",
             put(publish_plan).delete(withdraw_plan),
         )
+        .route("/sync/v1/plans/{id}", put(relayed_publish))
+        .route("/sync/v1/plans/{id}/withdraw", post(relayed_withdraw))
         .route("/admin/v1/outages", get(list_outages))
         .route(
             "/admin/v1/outages/{id}",
@@ -144,8 +151,65 @@ async fn publish_plan(
     _: Maintainer,
     bytes: JsonBody,
 ) -> Answer<PublishedPlan> {
-    let req: PublishPlan = body(&bytes)?;
-    let id = id_of(&id)?;
+    publish(&s, &id, body(&bytes)?, None).await
+}
+
+/// `PUT /sync/v1/plans/{id}`: a planner's publication, relayed by the hall they signed in at.
+async fn relayed_publish(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Hall(hall): Hall,
+    bytes: JsonBody,
+) -> Answer<PublishedPlan> {
+    let req: RelayedPlan = body(&bytes)?;
+    planner(&s, &hall, &req.by).await?;
+    let publication = PublishPlan {
+        plan: req.plan,
+        halls: req.halls,
+    };
+    publish(&s, &id, publication, Some(&req.by)).await
+}
+
+/// `POST /sync/v1/plans/{id}/withdraw`: a planner's withdrawal, relayed by their hall.
+async fn relayed_withdraw(
+    State(s): State<AppState>,
+    Path(id): Path<String>,
+    Hall(hall): Hall,
+    bytes: JsonBody,
+) -> Answer<Withdrawn> {
+    let req: RelayedWithdrawal = body(&bytes)?;
+    planner(&s, &hall, &req.by).await?;
+    withdraw(&s, &id, Some(&req.by)).await
+}
+
+/// 403 `not_planner` unless `staff_no` is an active planner account of `hall`
+/// in the province's own staff records (the hall vouches that they signed in).
+async fn planner(s: &AppState, hall: &str, staff_no: &str) -> Result<(), ProvinceError> {
+    let mut tx = s.pool.begin().await?;
+    let record = db::owned::load(&mut tx, OwnedKind::Staff.as_str(), staff_no).await?;
+    tx.commit().await?;
+    let account = record.and_then(|(_, fields)| read::<StaffRecord>(&fields).ok());
+    let ok = account.is_some_and(|a| a.active && a.role == Role::Planner.code() && a.hall == hall);
+    if ok {
+        return Ok(());
+    }
+    let shown = sync_proto::limits::shown(staff_no);
+    Err(ProvinceError::new(
+        StatusCode::FORBIDDEN,
+        "not_planner",
+        format!("工号 {shown} 不是营业厅 {hall} 的在岗预案编制人员，不能发布或撤回预案"),
+        format!("Staff {shown} is not an active planner of hall {hall}; only planners publish or withdraw plans"),
+    ))
+}
+
+/// Publishes a plan (a maintainer's, `by` `None`, or a planner's).
+async fn publish(
+    s: &AppState,
+    id: &str,
+    req: PublishPlan,
+    by: Option<&str>,
+) -> Answer<PublishedPlan> {
+    let id = id_of(id)?;
     if req.plan.id != id {
         return Err(ProvinceError::invalid(
             format!(
@@ -166,7 +230,7 @@ async fn publish_plan(
     let halls = match req.halls {
         None => None,
         Some(h) => Some(
-            known_halls(&s, h, || {
+            known_halls(s, h, || {
                 ProvinceError::invalid(
                     format!("适用营业厅应为 1–{MAX_HALLS} 个（全部营业厅请不填）"),
                     format!("List 1–{MAX_HALLS} halls (leave it out for every hall)"),
@@ -189,9 +253,9 @@ async fn publish_plan(
         .into_iter()
         .filter(|k| !new_keys.contains(k))
         .collect();
-    withdraw_keys(&s, &mut tx, OwnedKind::Plan, &gone).await?;
+    withdraw_keys(s, &mut tx, OwnedKind::Plan, &gone).await?;
     for (key, scope) in &new_keys {
-        owned::put_in(&s, &mut tx, OwnedKind::Plan, key, scope, values_of(&record)).await?;
+        owned::put_in(s, &mut tx, OwnedKind::Plan, key, scope, values_of(&record)).await?;
     }
     let saved = SavedPlan {
         id: &id,
@@ -199,23 +263,18 @@ async fn publish_plan(
         body: &text,
         halls: halls.as_deref(),
         at_ms: at,
+        by,
     };
     db::emergency::save_plan(&mut tx, &saved).await?;
     tx.commit().await?;
-    owned::fed(&s);
+    owned::fed(s);
     Ok(Json(PublishedPlan {
         plan: record.plan,
         halls,
         withdrawn: false,
         updated_at_ms: at,
+        by: by.map(str::to_owned),
     }))
-}
-
-/// The answer of a withdrawal.
-#[derive(Serialize)]
-struct Withdrawn {
-    id: String,
-    withdrawn: bool,
 }
 
 /// `DELETE /admin/v1/plans/{id}`: withdraws a plan from every hall it was for.
@@ -224,15 +283,20 @@ async fn withdraw_plan(
     Path(id): Path<String>,
     _: Maintainer,
 ) -> Answer<Withdrawn> {
-    let id = id_of(&id)?;
+    withdraw(&s, &id, None).await
+}
+
+/// Withdraws a plan (a maintainer's doing, `by` `None`, or a planner's).
+async fn withdraw(s: &AppState, id: &str, by: Option<&str>) -> Answer<Withdrawn> {
+    let id = id_of(id)?;
     let mut tx = s.pool.begin().await?;
     let gone = live_plan_keys(&mut tx, &id).await?;
-    if !db::emergency::withdraw_plan(&mut tx, &id, now_ms()).await? {
+    if !db::emergency::withdraw_plan(&mut tx, &id, now_ms(), by).await? {
         return Err(not_found("no_plan", "预案", "plan", &id));
     }
-    withdraw_keys(&s, &mut tx, OwnedKind::Plan, &gone).await?;
+    withdraw_keys(s, &mut tx, OwnedKind::Plan, &gone).await?;
     tx.commit().await?;
-    owned::fed(&s);
+    owned::fed(s);
     Ok(Json(Withdrawn {
         id,
         withdrawn: true,
@@ -251,6 +315,7 @@ async fn list_plans(State(s): State<AppState>, _: Maintainer) -> Answer<Vec<Publ
                 halls: (row.all_halls == 0).then(|| halls.remove(&row.id).unwrap_or_default()),
                 withdrawn: row.withdrawn != 0,
                 updated_at_ms: row.updated_at_ms,
+                by: row.published_by,
             })
         })
         .collect::<Result<_, ProvinceError>>()

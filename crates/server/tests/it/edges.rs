@@ -127,6 +127,13 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
         Takes::Json,
     ),
     ("POST", "/sync/v1/updates/offer", Who::Hall, Takes::Json),
+    ("PUT", "/sync/v1/plans/{id}", Who::Hall, Takes::Json),
+    (
+        "POST",
+        "/sync/v1/plans/{id}/withdraw",
+        Who::Hall,
+        Takes::Json,
+    ),
     (
         "GET",
         "/sync/v1/releases/{version}/{target}",

@@ -14,6 +14,7 @@ mod emergency;
 mod faults;
 mod feed;
 mod incident_offline;
+mod planner;
 mod programs;
 mod releases;
 mod video;

@@ -285,3 +285,63 @@ async fn the_last_update_offers_survive_reopening_the_file() {
         "the latest answer per question; \"nothing to install\" forgets"
     );
 }
+
+/// The planner migration rebuilds the staff table: a node upgraded with
+/// someone signed in keeps the accounts and the session, and takes planners.
+#[tokio::test]
+async fn the_planner_upgrade_keeps_accounts_and_sessions() {
+    use sqlx::sqlite::SqliteConnectOptions;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hall.db");
+    let opts = SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true)
+        .foreign_keys(true);
+    let pool = sqlx::SqlitePool::connect_with(opts).await.unwrap();
+    let mut before = sqlx::migrate!("./migrations");
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 15)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    before.run(&pool).await.unwrap();
+    for sql in [
+        "INSERT INTO hall (code, name) VALUES ('H0101', '城东')",
+        "INSERT INTO staff (staff_no, name, role, hall_code, password_hash) VALUES ('1001', '李静', 'clerk', 'H0101', 'x')",
+        "INSERT INTO staff_session (token_sha256, staff_no, created_at_ms, expires_at_ms) VALUES ('t', '1001', 1, 9)",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    let refused = sqlx::query("INSERT INTO staff (staff_no, name, role, hall_code, password_hash) VALUES ('4001', '钱敏', 'planner', 'H0101', 'x')")
+        .execute(&pool)
+        .await;
+    assert!(refused.is_err(), "no planners before the upgrade");
+    pool.close().await;
+
+    let store = Store::open(&path).await.unwrap();
+    let count = |sql: &'static str| async {
+        sqlx::query_scalar::<_, i64>(sql)
+            .fetch_one(store.pool())
+            .await
+            .unwrap()
+    };
+    assert_eq!(
+        count("SELECT count(*) FROM staff WHERE staff_no = '1001'").await,
+        1
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM staff_session WHERE staff_no = '1001'").await,
+        1
+    );
+    sqlx::query("INSERT INTO staff (staff_no, name, role, hall_code, password_hash) VALUES ('4001', '钱敏', 'planner', 'H0101', 'x')")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    let fk: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(store.pool())
+        .await
+        .unwrap();
+    assert!(fk.is_empty(), "{fk:?}");
+}

@@ -10,11 +10,10 @@
 //! for N+1, at the end.
 
 use base64::Engine;
-use e2e::{App, Result};
+use e2e::{App, Province, Result};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const INSTALLED: &str = "/usr/bin/yyt-desktop";
@@ -67,62 +66,17 @@ fn sign(key: &minisign::SecretKey, bytes: &[u8], file: &str, version: &str) -> R
     Ok(base64::engine::general_purpose::STANDARD.encode(sig.to_string()))
 }
 
-struct Province {
-    child: Child,
-    url: String,
-}
-
-impl Province {
-    fn start(
-        bin: &str,
-        db: &str,
-        releases: &Path,
-        pubkey: Option<&str>,
-        port: u16,
-    ) -> Result<Self> {
-        let mut c = Command::new(bin);
-        c.args(["--db", db, "--listen", &format!("127.0.0.1:{port}")])
-            .arg("--releases")
-            .arg(releases);
-        if let Some(key) = pubkey {
-            c.args(["--update-pubkey", key]);
-        }
-        let mut child = c.stdout(Stdio::piped()).spawn()?;
-        let mut lines = BufReader::new(child.stdout.take().ok_or("no stdout")?).lines();
-        let first = lines.next().ok_or("the province said nothing")??;
-        if !first.contains("listening") {
-            return Err(format!("the province did not start: {first}").into());
-        }
-        Ok(Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-
-    fn register(bin: &str, db: &str, args: &[&str]) -> Result<String> {
-        let out = Command::new(bin).args(["--db", db]).args(args).output()?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).into_owned().into());
-        }
-        Ok(String::from_utf8(out.stdout)?
-            .trim()
-            .rsplit(' ')
-            .next()
-            .unwrap_or_default()
-            .to_owned())
-    }
-
-    /// Publishes `bytes` as `version` for this machine's .deb target and starts its rollout.
-    async fn publish(
-        &self,
-        admin: &str,
-        version: &str,
-        bytes: Vec<u8>,
-        signature: String,
-    ) -> Result {
-        let http = reqwest::Client::new();
-        let release = format!("{}/admin/v1/releases/{version}", self.url);
-        let answers = [
+/// Publishes `bytes` as `version` for this machine's .deb target and starts its rollout.
+async fn publish(
+    province: &Province,
+    admin: &str,
+    version: &str,
+    bytes: Vec<u8>,
+    signature: String,
+) -> Result {
+    let http = reqwest::Client::new();
+    let release = format!("{}/admin/v1/releases/{version}", province.url);
+    let answers = [
             http.put(&release)
                 .bearer_auth(admin)
                 .json(&json!({"notes": format!("{version}：叫号更稳定。"), "channel": "all", "percent": 100}))
@@ -141,32 +95,22 @@ impl Province {
                 .send()
                 .await?,
         ];
-        for r in answers {
-            if !r.status().is_success() {
-                return Err(
-                    format!("publishing {version}: {} {}", r.status(), r.text().await?).into(),
-                );
-            }
+    for r in answers {
+        if !r.status().is_success() {
+            return Err(format!("publishing {version}: {} {}", r.status(), r.text().await?).into());
         }
-        Ok(())
     }
-
-    async fn releases(&self, admin: &str) -> Result<Value> {
-        Ok(reqwest::Client::new()
-            .get(format!("{}/admin/v1/releases", self.url))
-            .bearer_auth(admin)
-            .send()
-            .await?
-            .json()
-            .await?)
-    }
+    Ok(())
 }
 
-impl Drop for Province {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+async fn release_list(province: &Province, admin: &str) -> Result<Value> {
+    Ok(reqwest::Client::new()
+        .get(format!("{}/admin/v1/releases", province.url))
+        .bearer_auth(admin)
+        .send()
+        .await?
+        .json()
+        .await?)
 }
 
 /// Removes the packages this test installed (the app, and the dependency apt brought), whatever happens.
@@ -244,7 +188,17 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
     let port = std::net::TcpListener::bind("127.0.0.1:0")?
         .local_addr()?
         .port();
-    let province = Province::start(&province_bin, &db, &releases, Some(&pubkey_file), port)?;
+    let province = Province::start(
+        &province_bin,
+        &db,
+        port,
+        &[
+            "--releases",
+            &releases.display().to_string(),
+            "--update-pubkey",
+            &pubkey_file,
+        ],
+    )?;
 
     // Version N, installed from its package, on a PC without N+1's new dependency.
     let dependency = env("YYT_UPDATE_NEW_DEPENDENCY")?;
@@ -274,14 +228,14 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
         .unwrap_or_default()
         .to_owned();
     let published = Instant::now();
-    province
-        .publish(
-            &admin,
-            &new,
-            bytes.clone(),
-            sign(&key, &bytes, &file, &new)?,
-        )
-        .await?;
+    publish(
+        &province,
+        &admin,
+        &new,
+        bytes.clone(),
+        sign(&key, &bytes, &file, &new)?,
+    )
+    .await?;
 
     // The app at N, hosting its hall node, which replicates to the province.
     let data = tempfile::tempdir()?;
@@ -371,7 +325,7 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
     sign_in(&app, "1001", "demo-1001").await?;
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let list = province.releases(&admin).await?;
+        let list = release_list(&province, &admin).await?;
         let pcs = list
             .as_array()
             .and_then(|l| l.iter().find(|r| r["version"] == new.as_str()))
@@ -401,9 +355,7 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
         .unwrap_or_default()
         .to_owned();
     let signature = sign(&key, &unavailable, &unavailable_file, &next)?;
-    province
-        .publish(&admin, &next, unavailable, signature)
-        .await?;
+    publish(&province, &admin, &next, unavailable, signature).await?;
     app.click("#sign-out").await?;
     sign_in(&app, "1001", "demo-1001").await?;
     app.wait_text("#update-version", &next).await?;
@@ -416,7 +368,7 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
     }
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let list = province.releases(&admin).await?;
+        let list = release_list(&province, &admin).await?;
         let pcs = list
             .as_array()
             .and_then(|l| l.iter().find(|r| r["version"] == next.as_str()))
@@ -433,7 +385,12 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
     // A tampered release: the province is told not to check (as if its key
     // were lost), so only the app's own check stands between the file and the PC.
     drop(province);
-    let province = Province::start(&province_bin, &db, &releases, None, port)?;
+    let province = Province::start(
+        &province_bin,
+        &db,
+        port,
+        &["--releases", &releases.display().to_string()],
+    )?;
     let tampered_version = {
         let mut v: Vec<u64> = new.split('.').filter_map(|p| p.parse().ok()).collect();
         if let Some(last) = v.last_mut() {
@@ -445,9 +402,7 @@ async fn a_release_reaches_the_installed_app_through_its_hall_and_a_tampered_one
     let mut tampered = bytes.clone();
     let at = tampered.len() / 2;
     tampered[at] ^= 0x5a;
-    province
-        .publish(&admin, &tampered_version, tampered, signature)
-        .await?;
+    publish(&province, &admin, &tampered_version, tampered, signature).await?;
     app.click("#sign-out").await?;
     sign_in(&app, "1001", "demo-1001").await?;
     app.wait_text("#update-version", &tampered_version).await?;
