@@ -52,7 +52,7 @@ fn live() -> EmergencyLive {
 }
 
 /// `HH:MM:SS` in the PC's local time.
-fn clock(ms: i64) -> String {
+pub fn clock(ms: i64) -> String {
     let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     format!(
         "{:02}:{:02}:{:02}",
@@ -73,7 +73,7 @@ fn took(locale: Locale, ms: i64) -> String {
     }
 }
 
-fn level_text(locale: Locale, l: Level) -> &'static str {
+pub fn level_text(locale: Locale, l: Level) -> &'static str {
     match locale {
         Locale::ZhCn => l.label_zh(),
         Locale::En => match l {
@@ -85,7 +85,7 @@ fn level_text(locale: Locale, l: Level) -> &'static str {
     }
 }
 
-fn event_text(locale: Locale, e: EventType) -> &'static str {
+pub fn event_text(locale: Locale, e: EventType) -> &'static str {
     match locale {
         Locale::ZhCn => e.label_zh(),
         Locale::En => match e {
