@@ -12,8 +12,8 @@ use crate::emergency::{clock, event_text, level_badge, level_text, EmergencyLive
 use crate::i18n::{role_text, text, use_i18n, T};
 use crate::roles::Page;
 use domain::{HallCode, Role};
-use emergency::plan::{MAX_ID, MAX_NAME, MAX_STEPS, MAX_TEXT, MAX_TITLE, MAX_TRIGGERS};
-use emergency::PlanError;
+use ipc::emergency::limits::{MAX_ID, MAX_NAME, MAX_STEPS, MAX_TEXT, MAX_TITLE, MAX_TRIGGERS};
+use ipc::emergency::PlanError;
 use ipc::emergency::{
     Action, EventType, Level, Plan, PlanDraft, PlanRef, PlanView, Step, TriggerRule, MAX_PLAN_HALLS,
 };

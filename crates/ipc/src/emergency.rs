@@ -6,8 +6,9 @@
 //! role must acknowledge within a second. Call displays and kiosks get only
 //! the [`PublicNotice`] (a banner, nearby halls), never a drill's.
 
+pub use emergency::plan as limits;
 pub use emergency::{
-    Action, DrillScore, Entry, EventType, Figures, Incident, Level, Plan, Report, Step,
+    Action, DrillScore, Entry, EventType, Figures, Incident, Level, Plan, PlanError, Report, Step,
     TriggerRule, What,
 };
 use serde::{Deserialize, Serialize};
