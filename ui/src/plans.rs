@@ -372,7 +372,7 @@ impl TriggerForm {
 /// Which halls a plan is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Scope {
-    /// Not known here (a published plan's halls do not reach the halls): to choose.
+    /// Not known here (a plan for listed halls does not say which): to choose.
     Unknown,
     All,
     Listed,
@@ -463,7 +463,9 @@ impl Form {
         }
     }
 
-    fn from_plan(p: &Plan) -> Self {
+    /// A published plan: for every hall, or for listed halls (which the hall
+    /// does not know, so they are asked for again).
+    fn from_plan(p: &Plan, for_every_hall: bool) -> Self {
         Self {
             new: false,
             id: p.id.clone(),
@@ -472,7 +474,11 @@ impl Form {
             level: p.level,
             roles: p.roles.clone(),
             auto: p.auto_activate,
-            scope: Scope::Unknown,
+            scope: if for_every_hall {
+                Scope::All
+            } else {
+                Scope::Unknown
+            },
             halls: String::new(),
             steps: p.steps.iter().map(StepForm::from_step).collect(),
             triggers: p.triggers.iter().map(TriggerForm::from_rule).collect(),
@@ -823,11 +829,11 @@ fn open_plan(ed: Ed, id: String) {
         p.iter()
             .flatten()
             .find(|v| v.plan.id == id)
-            .map(|v| v.plan.clone())
+            .map(|v| (v.plan.clone(), v.for_every_hall))
     });
     ed.cursor.set(Some(id));
-    if let Some(plan) = plan {
-        leave_for(ed, Form::from_plan(&plan));
+    if let Some((plan, everywhere)) = plan {
+        leave_for(ed, Form::from_plan(&plan, everywhere));
     }
 }
 

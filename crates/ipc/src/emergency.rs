@@ -26,6 +26,9 @@ pub struct PlanView {
     /// Why it cannot run here (its check against the hall failed), in Chinese.
     #[serde(default)]
     pub refused: Option<String>,
+    /// The province sent it to every hall (otherwise to listed halls, this one among them).
+    #[serde(default)]
+    pub for_every_hall: bool,
 }
 
 /// A plan a trigger (or a drill) asks the duty person to start.

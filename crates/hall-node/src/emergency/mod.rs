@@ -367,11 +367,14 @@ impl Task {
                             if let Some(why) = &refused {
                                 tracing::warn!(plan = %r.plan.id, %why, "a plan of the province cannot run in this hall");
                             }
+                            // A plan for listed halls comes as `id@HALL`.
+                            let for_every_hall = !key.contains('@');
                             views.insert(
                                 r.plan.id.clone(),
                                 PlanView {
                                     plan: r.plan,
                                     refused,
+                                    for_every_hall,
                                 },
                             );
                         }
@@ -386,7 +389,12 @@ impl Task {
         if !from_province && self.demo {
             for plan in demo::plans() {
                 let refused = plan.check(&businesses).err().map(|e| e.to_string());
-                views.insert(plan.id.clone(), PlanView { plan, refused });
+                let view = PlanView {
+                    plan,
+                    refused,
+                    for_every_hall: true,
+                };
+                views.insert(view.plan.id.clone(), view);
             }
         }
         self.plans = views.into_values().collect();

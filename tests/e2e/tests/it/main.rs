@@ -4,6 +4,7 @@ use e2e::{App, Result};
 
 mod emergency;
 mod monitor;
+mod plans;
 mod update;
 mod video;
 
@@ -15,7 +16,7 @@ const RELEASE: &str = "\u{E000}";
 const ESCAPE: &str = "\u{E00C}";
 
 /// (staff number, password, role code, role label, home page id, home title, name)
-const ROLES: [(&str, &str, &str, &str, &str, &str, &str); 3] = [
+const ROLES: [(&str, &str, &str, &str, &str, &str, &str); 4] = [
     (
         "1001",
         "demo-1001",
@@ -42,6 +43,15 @@ const ROLES: [(&str, &str, &str, &str, &str, &str, &str); 3] = [
         "emergency",
         "应急总览",
         "赵强",
+    ),
+    (
+        "4001",
+        "demo-4001",
+        "planner",
+        "预案编制",
+        "plans",
+        "应急预案编制",
+        "钱敏",
     ),
 ];
 
