@@ -1699,9 +1699,11 @@ fn publish_bar(ed: Ed) -> impl IntoView {
             None => String::new(),
         }
     };
+    // A memo: the button must not be made anew on every keystroke (a click
+    // that blurs a field would otherwise land on a button already replaced).
+    let existing = Memo::new(move |_| ed.form.with(|f| !f.new));
     let withdraw_button = move || {
-        let existing = ed.form.with(|f| !f.new);
-        existing.then(|| {
+        existing.get().then(|| {
             view! {
                 <button type="button" class="ghost" id="withdraw-plan"
                     prop:disabled=move || ed.busy.get()
