@@ -23,7 +23,6 @@ use crate::ids::AccountNo;
 use crate::model::Bill;
 use crate::money::Fen;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Residential: 1‰ of the unpaid amount a day.
 pub const RESIDENTIAL_PERMILLE: i64 = 1;
@@ -119,19 +118,15 @@ fn bill_state(bill: &Bill, applied: &[&Applied], today: Day) -> (Fen, Fen, Fen) 
 /// applications; they are matched to bills by account and month, and those
 /// dated after `today` are not counted yet.
 pub fn owed(bills: &[Bill], applied: &[Applied], today: Day) -> Vec<Owed> {
-    let mut by_bill: BTreeMap<(AccountNo, Month), Vec<&Applied>> = BTreeMap::new();
-    for a in applied {
-        by_bill.entry((a.account, a.month)).or_default().push(a);
-    }
-    for list in by_bill.values_mut() {
-        list.sort_by_key(|a| a.on);
-    }
+    // Applications by bill, each bill's by day: one sort, then a binary search per bill.
+    let mut sorted: Vec<&Applied> = applied.iter().collect();
+    sorted.sort_by_key(|a| (a.account, a.month, a.on));
     let mut out = Vec::new();
     for bill in bills {
-        let mine = by_bill
-            .get(&(bill.account, bill.month))
-            .map_or(&[][..], Vec::as_slice);
-        let (principal, fee, fee_paid) = bill_state(bill, mine, today);
+        let key = (bill.account, bill.month);
+        let from = sorted.partition_point(|a| (a.account, a.month) < key);
+        let to = from + sorted[from..].partition_point(|a| (a.account, a.month) == key);
+        let (principal, fee, fee_paid) = bill_state(bill, &sorted[from..to], today);
         let late_fee = (fee - fee_paid).at_least_zero();
         if principal.is_positive() || late_fee.is_positive() {
             out.push(Owed {

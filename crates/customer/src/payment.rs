@@ -108,7 +108,10 @@ impl PaymentKey {
 
     /// A key of a hall's counter and a random 64-bit value (16 hex digits).
     pub fn make(hall: &HallCode, counter: u16, random: u64) -> Option<PaymentKey> {
-        PaymentKey::parse(&format!("{hall}-C{counter:02}-{random:016x}")).ok()
+        // A hall code is already canonical (upper case, 2–16 characters).
+        (1..=999)
+            .contains(&counter)
+            .then(|| PaymentKey(format!("{hall}-C{counter:02}-{random:016x}")))
     }
 
     pub fn parse(raw: &str) -> Result<PaymentKey, IdError> {
