@@ -1,4 +1,4 @@
-//! The customer information model as pure rules (营业厅 Suite, issue 16 "Serving the customer at the counter"): identifiers, money, dates, customers and accounts, billing, late fees, payments, cash-up, prepaid and notice lists.
+//! The customer information model as pure rules (营业厅 Suite, issue 16 "Serving the customer at the counter"): identifiers, money, dates, customers and accounts, billing, late fees, payments, cash-up, prepaid, notice lists and a demo-data generator.
 //!
 //! Shared by the province server, the hall node, the desktop and the wasm
 //! UI. It owns the rules and the shapes; it must never know IO, SQL, HTTP,
@@ -18,11 +18,13 @@
 //! - [`cashup`]: a clerk's 日结.
 //! - [`prepaid`]: smart payment's low / cut-off / reconnect machine.
 //! - [`notices`]: who to tell of a low balance, arrears, a planned outage.
+//! - [`gen`]: a deterministic, streaming generator of realistic demo data.
 
 pub mod arrears;
 pub mod billing;
 pub mod cashup;
 pub mod date;
+pub mod gen;
 pub mod ids;
 pub mod model;
 pub mod money;
@@ -34,6 +36,7 @@ pub use arrears::{owed, Applied, Owed};
 pub use billing::{bill_for, bill_of};
 pub use cashup::{cash_up, CashUp};
 pub use date::{DateError, Day, Month};
+pub use gen::{generate, DataSet, Generator, Household};
 pub use ids::{AccountNo, IdCardNo, IdError, IdKind, Phone};
 pub use model::{
     Account, Bill, BillLine, CreditGrade, Customer, CustomerId, CustomerKind, LineItem, Meter,

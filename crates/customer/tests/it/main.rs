@@ -1,9 +1,10 @@
-//! The customer crate's rules, checked by hand-computed cases and properties: identifiers, money, dates, billing, late fees, allocation, the ledger, cash-up, prepaid under virtual time and notice lists.
+//! The customer crate's rules, checked by hand-computed cases and properties: identifiers, money, dates, billing, late fees, allocation, the ledger, cash-up, prepaid under virtual time, notice lists and the generator.
 
 mod arrears;
 mod billing;
 mod cashup;
 mod date;
+mod gen;
 mod ids;
 mod model;
 mod money;
