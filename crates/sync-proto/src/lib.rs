@@ -16,6 +16,7 @@
 //! Nothing here does IO or reads a clock: time is an argument.
 
 pub mod changes;
+pub mod customers;
 mod hlc;
 pub mod limits;
 mod merge;

@@ -8,6 +8,7 @@ use std::process::Command;
 
 /// Crates that hold pure logic: no IO runtime, no database, no web or desktop framework.
 pub const PURE_CRATES: &[&str] = &[
+    "customer",
     "devices",
     "domain",
     "emergency",
@@ -24,7 +25,8 @@ pub const IO_FRAMEWORKS: &[&str] = &[
 /// The province server and the hall/desktop side share only these workspace crates.
 pub const PROVINCE_CRATE: &str = "server";
 pub const HALL_SIDE: &[&str] = &["store", "hall-node", "ipc", "queue", "yyt-desktop", "ui"];
-pub const SHARED_WITH_PROVINCE: &[&str] = &["domain", "emergency", "sync-proto", "logging"];
+pub const SHARED_WITH_PROVINCE: &[&str] =
+    &["customer", "domain", "emergency", "sync-proto", "logging"];
 
 /// The UI crate, the only workspace crates it may name, and what it must
 /// never reach: it talks to the backend only through `ipc`.
