@@ -6,6 +6,7 @@
 //! edit that data and watch every hall's link; `http` holds the routes, `db`
 //! all the SQL, `error` the one refusal shape.
 
+pub mod customers;
 mod db;
 mod error;
 mod http;

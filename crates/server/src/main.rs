@@ -1,4 +1,4 @@
-//! The province server binary: `province-server [--db URL | --db-file PATH] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME]`; see `--help`.
+//! The province server binary: `province-server [--db URL | --db-file PATH] [--listen ADDR] [--add-hall CODE NAME | --add-maintainer NAME | --generate-customers N --area AREA]`; see `--help`.
 
 use clap::Parser;
 use std::net::SocketAddr;
@@ -36,6 +36,16 @@ struct Args {
     /// 登记运维人员并输出其凭证（只显示一次）/ register a maintainer and print their token (shown once)
     #[arg(long, value_name = "NAME", value_parser = not_blank)]
     add_maintainer: Option<String>,
+    /// 为演示与压测生成客户档案（写入 --area 片区）/ generate this many customer
+    /// accounts for the demo and the benchmarks (into the --area given)
+    #[arg(long, value_name = "N", requires = "area")]
+    generate_customers: Option<usize>,
+    /// 生成客户档案的供电片区 / the service area generated accounts belong to
+    #[arg(long, value_name = "AREA")]
+    area: Option<String>,
+    /// 生成器种子（同一种子生成同样的数据）/ the generator's seed (same seed, same data)
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    seed: u64,
 }
 
 fn not_blank(raw: &str) -> Result<String, String> {
@@ -63,6 +73,23 @@ async fn main() -> ExitCode {
         return register(&db_url, |pool| async move {
             let token = server::add_maintainer(&pool, &name).await?;
             println!("maintainer {name} token (shown once): {token}");
+            Ok(())
+        })
+        .await;
+    }
+    if let (Some(count), Some(area)) = (args.generate_customers, args.area.clone()) {
+        let seed = args.seed;
+        return register(&db_url, |pool| async move {
+            let started = std::time::Instant::now();
+            let today = customer::Day::from_millis_cst(server::now_ms());
+            let stored = server::customers::generate(&pool, &area, count, seed, today)
+                .await
+                .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+            let total = server::customers::count(&pool, &area).await?;
+            println!(
+                "generated {stored} accounts for area {area} in {:.1} s ({total} in the area now)",
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         })
         .await;

@@ -6,8 +6,10 @@
 //! records the province owns and feeds down, `releases` the releases and
 //! their artifacts, `programs` the programs for the halls' screens and
 //! their media files, `video` their video audit and evidence locks,
-//! `emergency` the emergency plans, area outages and the halls' incidents.
+//! `emergency` the emergency plans, area outages and the halls' incidents,
+//! `customers` the customer records (the system of record) by area.
 
+pub mod customers;
 pub mod devices;
 pub mod emergency;
 pub mod halls;

@@ -5,10 +5,12 @@
 //! - `halls`, `devices`, `video`, `staff`, `catalogue`, `releases`: `/admin/v1/…` (maintainer token);
 //! - `programs`: `/admin/v1/programs…` (maintainer token) and a program's media file for a hall (hall token);
 //! - `plans`: `/admin/v1/plans…` and `/admin/v1/outages…` (maintainer token);
-//! - `incidents`: every hall's incidents (maintainer token) and `/sync/v1/nearby` (hall token).
+//! - `incidents`: every hall's incidents (maintainer token) and `/sync/v1/nearby` (hall token);
+//! - `customers`: a hall's area of customer records and one account (hall token), one account (maintainer token).
 
 mod auth;
 mod catalogue;
+mod customers;
 mod devices;
 pub mod edge;
 mod halls;
@@ -41,7 +43,8 @@ pub fn router() -> Router<AppState> {
         .merge(releases::router())
         .merge(programs::router())
         .merge(plans::router())
-        .merge(incidents::router());
+        .merge(incidents::router())
+        .merge(customers::router());
     edges(routes)
         .layer(axum::extract::DefaultBodyLimit::max(edge::BODY_LIMIT))
         // A span per request, so every line logged while answering it names the request.

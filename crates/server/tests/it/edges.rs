@@ -128,6 +128,19 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
     ),
     ("POST", "/sync/v1/updates/offer", Who::Hall, Takes::Json),
     ("PUT", "/sync/v1/plans/{id}", Who::Hall, Takes::Json),
+    ("POST", "/sync/v1/customers/pull", Who::Hall, Takes::Json),
+    (
+        "GET",
+        "/sync/v1/customers/{account}",
+        Who::Hall,
+        Takes::Nothing,
+    ),
+    (
+        "GET",
+        "/admin/v1/customers/{account}",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
     (
         "POST",
         "/sync/v1/plans/{id}/withdraw",
@@ -261,6 +274,7 @@ fn good(param: &str) -> String {
         "version" => "1.2.3",
         "target" => "linux-x86_64-deb",
         "id" => "p1",
+        "account" => "7000000005",
         "sha256" => return "ab".repeat(32),
         other => panic!("no good value for {{{other}}}"),
     }

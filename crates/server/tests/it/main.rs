@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use sync_proto::*;
 
 mod bounds;
+mod customers;
 mod devices;
 mod edges;
 mod emergency;

@@ -1,0 +1,124 @@
+//! `POST /sync/v1/customers/pull` and `GET /sync/v1/customers/{account}` (hall token): a hall's area of customer records page by page, and one account from outside its area; `GET /admin/v1/customers/{account}` (maintainer token): one account as the province holds it.
+
+use super::auth::{Hall, Maintainer};
+use super::edge::{JsonBody, Path};
+use super::{body, Answer};
+use crate::error::ProvinceError;
+use crate::{db, now_ms, AppState};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use customer::AccountNo;
+use sync_proto::customers::{AccountCopy, CustomerPage, CustomerPull, MAX_PAGE};
+use sync_proto::owned::{self, HallSetup, OwnedKind};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/sync/v1/customers/pull", post(pull))
+        .route("/sync/v1/customers/{account}", get(hall_lookup))
+        .route("/admin/v1/customers/{account}", get(admin_lookup))
+}
+
+/// The area of `hall`'s set-up, if it has one.
+async fn area_of(s: &AppState, hall: &str) -> Result<Option<String>, ProvinceError> {
+    let mut tx = s.pool.begin().await?;
+    let setup = db::owned::load(&mut tx, OwnedKind::Hall.as_str(), hall).await?;
+    tx.commit().await?;
+    Ok(setup
+        .and_then(|(_, fields)| owned::read::<HallSetup>(&fields).ok())
+        .and_then(|h| h.area))
+}
+
+fn copy(row: db::customers::StoredAccount) -> Result<AccountCopy, ProvinceError> {
+    Ok(AccountCopy {
+        version: row.version,
+        household: serde_json::from_str(&row.body).map_err(ProvinceError::internal)?,
+    })
+}
+
+/// `POST /sync/v1/customers/pull`: the accounts of the caller's area changed after `since`.
+async fn pull(
+    State(s): State<AppState>,
+    Hall(hall): Hall,
+    bytes: JsonBody,
+) -> Answer<CustomerPage> {
+    let req: CustomerPull = body(&bytes)?;
+    if let Err(r) = sync_proto::check_version(req.version) {
+        return Err(ProvinceError::new(
+            StatusCode::CONFLICT,
+            "update_required",
+            "营业厅软件版本过旧，请先升级",
+            format!("The hall's software is too old for this province: {r:?}"),
+        ));
+    }
+    if req.limit == 0 || req.limit > MAX_PAGE || req.since < 0 {
+        return Err(ProvinceError::invalid(
+            format!("每页 1–{MAX_PAGE} 户，起点不能为负"),
+            format!("A page is 1–{MAX_PAGE} accounts and starts at 0 or later"),
+        ));
+    }
+    let at_ms = now_ms();
+    let Some(area) = area_of(&s, &hall).await? else {
+        return Ok(Json(CustomerPage {
+            area: None,
+            accounts: Vec::new(),
+            next: req.since,
+            more: false,
+            at_ms,
+        }));
+    };
+    // One more than asked says whether more wait.
+    let mut rows = db::customers::page(&s.pool, &area, req.since, i64::from(req.limit) + 1).await?;
+    let more = rows.len() > req.limit as usize;
+    rows.truncate(req.limit as usize);
+    let accounts = rows.into_iter().map(copy).collect::<Result<Vec<_>, _>>()?;
+    let next = accounts.last().map_or(req.since, |a| a.version);
+    Ok(Json(CustomerPage {
+        area: Some(area),
+        accounts,
+        next,
+        more,
+        at_ms,
+    }))
+}
+
+async fn lookup(s: &AppState, raw: &str) -> Result<AccountCopy, ProvinceError> {
+    let no = AccountNo::parse(raw).map_err(|e| {
+        ProvinceError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "account_no_invalid",
+            e.to_string(),
+            e.en(),
+        )
+    })?;
+    let row = db::customers::account(&s.pool, &no.to_string())
+        .await?
+        .ok_or_else(|| {
+            ProvinceError::new(
+                StatusCode::NOT_FOUND,
+                "no_customer",
+                format!("省公司没有户号 {no}"),
+                format!("The province has no account {no}"),
+            )
+        })?;
+    copy(row)
+}
+
+/// `GET /sync/v1/customers/{account}`: one account for a hall (a customer from outside its area).
+async fn hall_lookup(
+    State(s): State<AppState>,
+    Hall(_): Hall,
+    Path(account): Path<String>,
+) -> Answer<AccountCopy> {
+    lookup(&s, &account).await.map(Json)
+}
+
+/// `GET /admin/v1/customers/{account}`: one account as the province holds it.
+async fn admin_lookup(
+    State(s): State<AppState>,
+    _: Maintainer,
+    Path(account): Path<String>,
+) -> Answer<AccountCopy> {
+    lookup(&s, &account).await.map(Json)
+}

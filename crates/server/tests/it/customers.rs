@@ -1,0 +1,216 @@
+//! The province's customer records: a generated area pulled by its hall page by page (every account once, in version order, resumable), a changed account pulled again, a hall without an area gets nothing, one account looked up from outside the area, and the refusals as `{code, message, message_en}`.
+
+use super::*;
+use customer::{AccountNo, Day};
+use sync_proto::customers::{AccountCopy, CustomerPage, CustomerPull, MAX_PAGE};
+use sync_proto::owned::BusinessRecord;
+use sync_proto::ProvinceRefusal;
+
+#[tokio::test]
+async fn a_hall_pulls_its_area_of_customers_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()).await {
+        area_pull(&db).await;
+    }
+}
+
+async fn pull(http: &Client, base: &str, token: &str, since: i64, limit: u32) -> reqwest::Response {
+    http.post(format!("{base}/sync/v1/customers/pull"))
+        .bearer_auth(token)
+        .json(&CustomerPull {
+            version: PROTOCOL_VERSION,
+            since,
+            limit,
+        })
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn refused(r: reqwest::Response, status: StatusCode, code: &str) {
+    assert_eq!(r.status(), status);
+    let body: ProvinceRefusal = r.json().await.unwrap();
+    assert_eq!(body.code, code, "{body:?}");
+    assert!(body
+        .message
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+    assert!(!body.message_en.is_empty());
+}
+
+async fn area_pull(db: &str) {
+    eprintln!("customers against {db}");
+    let h1 = add_hall(db);
+    let h2 = register(db, &["--add-hall", "H0202", "城西供电营业厅"]);
+    let admin = register(db, &["--add-maintainer", "运维"]);
+    let today = Day::from_ymd(2026, 12, 8).unwrap();
+    {
+        let pool = server::connect(db).await.unwrap();
+        assert_eq!(
+            server::customers::generate(&pool, "EAST", 2_500, 7, today)
+                .await
+                .unwrap(),
+            2_500
+        );
+        server::customers::generate(&pool, "WEST", 300, 7, today)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let port = free_port();
+    let mut prov = province(db, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = Client::new();
+    let a = BusinessRecord {
+        name_zh: "电费缴纳".into(),
+        name_en: "Payment".into(),
+        default_service_secs: 300,
+    };
+    let r = http
+        .put(format!("{base}/admin/v1/businesses/A"))
+        .bearer_auth(&admin)
+        .json(&a)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let setup = json!({"counters": [{"no": 1, "skills": ["A"]}], "area": "EAST"});
+    let r = http
+        .put(format!("{base}/admin/v1/halls/H0101/setup"))
+        .bearer_auth(&admin)
+        .json(&setup)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+
+    // Page by page, in version order, every account of the area once.
+    let mut since = 0;
+    let mut seen = std::collections::BTreeSet::new();
+    let mut pages = 0;
+    loop {
+        let page: CustomerPage = pull(&http, &base, &h1, since, MAX_PAGE)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page.area.as_deref(), Some("EAST"));
+        let versions: Vec<i64> = page.accounts.iter().map(|a| a.version).collect();
+        assert!(versions.windows(2).all(|w| w[0] < w[1]), "in version order");
+        assert!(versions.iter().all(|v| *v > since));
+        for a in &page.accounts {
+            assert_eq!(a.household.account.area, "EAST");
+            assert!(seen.insert(a.household.account.no), "each account once");
+        }
+        pages += 1;
+        since = page.next;
+        if !page.more {
+            break;
+        }
+    }
+    assert_eq!((seen.len(), pages), (2_500, 2));
+    let empty: CustomerPage = pull(&http, &base, &h1, since, 10)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(empty.accounts.is_empty() && !empty.more && empty.next == since);
+
+    // A changed account comes again, under a later version.
+    let changed = {
+        let pool = server::connect(db).await.unwrap();
+        let mut h = customer::Generator::new(7, "EAST", today)
+            .household(3)
+            .unwrap();
+        h.customer.name = "王晓明".into();
+        server::customers::put(&pool, std::slice::from_ref(&h))
+            .await
+            .unwrap();
+        pool.close().await;
+        h
+    };
+    let page: CustomerPage = pull(&http, &base, &h1, since, 10)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page.accounts.len(), 1);
+    assert_eq!(page.accounts[0].household, changed);
+    assert!(page.accounts[0].version > since);
+
+    // A hall without an area gets nothing; one account from outside is looked up.
+    let none: CustomerPage = pull(&http, &base, &h2, 0, 10).await.json().await.unwrap();
+    assert!(none.area.is_none() && none.accounts.is_empty());
+    let west = customer::Generator::new(7, "WEST", today)
+        .household(0)
+        .unwrap();
+    let got: AccountCopy = http
+        .get(format!("{base}/sync/v1/customers/{}", west.account.no))
+        .bearer_auth(&h1)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(got.household, west);
+
+    // Refusals.
+    refused(
+        pull(&http, &base, &h1, 0, 0).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    )
+    .await;
+    refused(
+        pull(&http, &base, &h1, 0, MAX_PAGE + 1).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid",
+    )
+    .await;
+    refused(
+        pull(&http, &base, &admin, 0, 10).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    let old = http
+        .post(format!("{base}/sync/v1/customers/pull"))
+        .bearer_auth(&h1)
+        .json(&CustomerPull {
+            version: 0,
+            since: 0,
+            limit: 10,
+        })
+        .send()
+        .await
+        .unwrap();
+    refused(old, StatusCode::CONFLICT, "update_required").await;
+    let good = west.account.no.to_string();
+    let bad_digit = format!("{}{}", &good[..9], (good.as_bytes()[9] - b'0' + 1) % 10);
+    let lookup = |no: String, token: String| {
+        let http = http.clone();
+        let url = format!("{base}/sync/v1/customers/{no}");
+        async move { http.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    refused(
+        lookup(bad_digit, h1.clone()).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "account_no_invalid",
+    )
+    .await;
+    let unknown = AccountNo::from_serial(999_999_999).unwrap().to_string();
+    refused(
+        lookup(unknown, h1.clone()).await,
+        StatusCode::NOT_FOUND,
+        "no_customer",
+    )
+    .await;
+    refused(
+        lookup(good, String::new()).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    kill(&mut prov);
+}
