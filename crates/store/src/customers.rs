@@ -136,6 +136,7 @@ fn grade_of(raw: &str) -> Result<ServiceGrade> {
 }
 
 type HitRaw = (String, String, String, String, String);
+type MarkRaw = (Option<String>, i64, i64, i64, Option<i64>);
 
 fn hit_of((account, name, address, phones, grade): HitRaw) -> Result<CustomerHit> {
     Ok(CustomerHit {
@@ -199,7 +200,7 @@ impl Store {
 
     /// How far the pull got (`None`: nothing pulled yet).
     pub async fn customer_mark(&self) -> Result<Option<CustomerMark>> {
-        let row: Option<(Option<String>, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        let row: Option<MarkRaw> = sqlx::query_as(
             "SELECT area, version, at_ms, pulled_at_ms, caught_up_at_ms FROM customer_mark WHERE id = 1",
         )
         .fetch_optional(self.pool())
