@@ -9,6 +9,7 @@ mod auth;
 mod changes;
 pub mod cli;
 pub mod clock;
+pub mod customers;
 pub mod devsim;
 pub mod downlink;
 mod driver;
@@ -321,6 +322,11 @@ async fn start_with(
                 screens: state.screens.clone(),
                 emergency: state.emergency.clone(),
             },
+        ));
+        tokio::spawn(customers::run(
+            store.clone(),
+            province.clone(),
+            state.clock.clone(),
         ));
         state
             .emergency

@@ -165,6 +165,14 @@ pub enum ErrorCode {
     NoUpdate,
     /// The UI is not running inside the desktop shell.
     NoBackend,
+    /// No account of that number in the hall's service area (as the hall holds it).
+    CustomerNotFound,
+    /// A 10-digit account number whose check digit does not match (or not 10 digits).
+    AccountNoInvalid,
+    /// An 18-character ID card number that is not valid (check character, region, birth date).
+    IdCardInvalid,
+    /// A customer query is empty, longer than 60 characters, or an 11-digit number that is no mobile.
+    CustomerQueryInvalid,
     /// Storage or another part failed; details are in the log, not on screen.
     Internal,
 }
@@ -421,6 +429,26 @@ impl ErrorCode {
             UnknownHall => pick(zh, "适用营业厅中有省公司不认识的营业厅编号。", "A hall code in the list is not known to the province."),
             NoProvince => pick(zh, "本营业厅未连接省公司，预案只能经省公司发布。", "This hall is not connected to the province; plans are published only through it."),
             ProvinceUnreachable => pick(zh, "暂时连不上省公司，预案未发布；编辑内容仍保留，请稍后再试。", "The province cannot be reached; nothing was published. Your edits are kept; try again later."),
+            CustomerNotFound => pick(
+                zh,
+                "本厅辖区内没有这个户号（本厅只保存本辖区客户资料）；请核对户号，或请客户到所属营业厅办理。",
+                "There is no such account in this hall's service area (the hall holds only its own area); check the number, or refer the customer to their own hall.",
+            ),
+            AccountNoInvalid => pick(
+                zh,
+                "户号校验位不对（或不是 10 位数字），请核对是否输错。",
+                "The account number's check digit does not match (or it is not 10 digits); a digit is probably mistyped.",
+            ),
+            IdCardInvalid => pick(
+                zh,
+                "身份证号码无效（校验位、地区码或出生日期不对），请核对。",
+                "The ID card number is not valid (check character, region or birth date); check it.",
+            ),
+            CustomerQueryInvalid => pick(
+                zh,
+                "请输入 1–60 个字：户号（10 位）、身份证号（18 位）、手机号（11 位，以 13–19 开头）或姓名、地址。",
+                "Enter 1–60 characters: an account number (10 digits), an ID card number (18), a mobile number (11, starting 13–19), or a name and/or address.",
+            ),
             NoBackend => pick(
                 zh,
                 "未连接到桌面程序，请从营业厅客户端打开本页面。",
@@ -572,6 +600,10 @@ mod tests {
             UnknownHall,
             NoProvince,
             ProvinceUnreachable,
+            CustomerNotFound,
+            AccountNoInvalid,
+            IdCardInvalid,
+            CustomerQueryInvalid,
         ] {
             let zh = c.message(Locale::ZhCn, None);
             let en = c.message(Locale::En, None);

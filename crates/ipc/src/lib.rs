@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod commands;
+pub mod customers;
 pub mod devices;
 pub mod emergency;
 mod error;

@@ -257,6 +257,9 @@ pub async fn store(
                 };
                 db::emergency::put_entry(&mut tx, &row).await?;
             }
+            // A hall's customer audit: acknowledged and not stored yet (the province's
+            // customer side stores it; until then the hall keeps its own append-only copy).
+            Payload::CustomerAccess(_) => {}
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
             Payload::CounterEvent(_) | Payload::Unknown(_) => {}
         }

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod commands;
+pub mod customers;
 pub mod demo;
 pub mod desk;
 pub mod devices;

@@ -39,6 +39,10 @@ pub enum ChangeKind {
     /// One line of an incident's timeline ([`IncidentEntryHead`] of the whole
     /// line); key: `{incident}-{seq}`. Lines are never changed once written.
     IncidentEntry,
+    /// One line of a hall's customer audit: who opened whose record or searched
+    /// for whom ([`CustomerAccessHead`] of the whole line); key: its id. Lines are
+    /// never changed once written.
+    CustomerAccess,
     /// A kind this version does not know.
     #[serde(untagged)]
     Other(String),
@@ -58,6 +62,7 @@ impl ChangeKind {
             "evidence_lock" => Self::EvidenceLock,
             "incident" => Self::Incident,
             "incident_entry" => Self::IncidentEntry,
+            "customer_access" => Self::CustomerAccess,
             other => Self::Other(other.to_owned()),
         }
     }
@@ -75,6 +80,7 @@ impl ChangeKind {
             Self::EvidenceLock => "evidence_lock",
             Self::Incident => "incident",
             Self::IncidentEntry => "incident_entry",
+            Self::CustomerAccess => "customer_access",
             Self::Other(other) => other,
         }
     }
@@ -430,6 +436,7 @@ pub enum Payload {
     EvidenceLock(EvidenceLockHead),
     Incident(IncidentHead),
     IncidentEntry(IncidentEntryHead),
+    CustomerAccess(CustomerAccessHead),
     /// A kind this version does not know (named).
     Unknown(String),
 }
@@ -456,6 +463,7 @@ impl Change {
             ChangeKind::EvidenceLock => Payload::EvidenceLock(body.read()?),
             ChangeKind::Incident => Payload::Incident(body.read()?),
             ChangeKind::IncidentEntry => Payload::IncidentEntry(body.read()?),
+            ChangeKind::CustomerAccess => Payload::CustomerAccess(body.read()?),
             ChangeKind::Other(kind) => Payload::Unknown(kind),
         })
     }
@@ -498,4 +506,18 @@ pub struct IncidentEntryHead {
     pub incident: u64,
     pub seq: u32,
     pub at: i64,
+}
+
+/// What the province reads of a line of a hall's customer audit (the line itself is kept as sent).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerAccessHead {
+    pub id: u64,
+    pub at: i64,
+    /// The staff number.
+    pub by: String,
+    /// `record` (a customer's record opened) or `search`.
+    pub what: String,
+    /// The account opened or searched for.
+    #[serde(default)]
+    pub account: Option<String>,
 }

@@ -3,6 +3,7 @@
 mod board;
 mod commands;
 mod counters;
+mod customers;
 mod devices;
 mod edge;
 mod emergency;
@@ -31,6 +32,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sessions::router())
         .merge(tickets::router())
         .merge(counters::router())
+        .merge(customers::router())
         .merge(supervisor::router())
         .merge(devices::router())
         .merge(emergency::router())

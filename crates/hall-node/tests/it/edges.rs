@@ -72,6 +72,8 @@ const ROUTES: &[(&str, &str, Seg, bool)] = &[
     ("POST", "/api/v1/ratings", Seg::None, true),
     ("GET", "/api/v1/board", Seg::None, false),
     ("GET", "/api/v1/me", Seg::None, false),
+    ("GET", "/api/v1/customers", Seg::None, false),
+    ("GET", "/api/v1/customers/{account}", Seg::Text, false),
     ("GET", "/api/v1/events", Seg::None, false),
     ("GET", "/kiosk", Seg::None, false),
     ("GET", "/display", Seg::None, false),

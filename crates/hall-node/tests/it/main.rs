@@ -154,6 +154,7 @@ fn code(v: &Value) -> &str {
 }
 
 mod commands;
+mod customers;
 mod devices;
 mod edges;
 mod emergency;

@@ -18,6 +18,7 @@ async fn demo_store() -> Store {
 }
 
 mod audit;
+mod customers;
 mod desk;
 mod devices;
 

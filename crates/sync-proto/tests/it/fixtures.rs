@@ -72,7 +72,8 @@ fn every_recorded_exchange_still_reads_at_both_ends() {
                         | Payload::VideoAccess(_)
                         | Payload::EvidenceLock(_)
                         | Payload::Incident(_)
-                        | Payload::IncidentEntry(_) => {
+                        | Payload::IncidentEntry(_)
+                        | Payload::CustomerAccess(_) => {
                             panic!("recorded before the hall had a device registry")
                         }
                         Payload::Unknown(kind) => {
