@@ -214,3 +214,146 @@ async fn area_pull(db: &str) {
     .await;
     kill(&mut prov);
 }
+
+#[tokio::test]
+async fn a_hall_serves_its_area_of_customers_with_the_province_away() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()).await {
+        offline_area(&db).await;
+    }
+}
+
+async fn offline_area(db: &str) {
+    use ipc::customers::{CustomerHits, CustomerRecord};
+    eprintln!("a hall's area offline against {db}");
+    let h1 = add_hall(db);
+    let admin = register(db, &["--add-maintainer", "运维"]);
+    let today = Day::from_millis_cst(server::now_ms());
+    {
+        let pool = server::connect(db).await.unwrap();
+        server::customers::generate(&pool, "EAST", 1_200, 11, today)
+            .await
+            .unwrap();
+        server::customers::generate(&pool, "WEST", 20, 11, today)
+            .await
+            .unwrap();
+        pool.close().await;
+    }
+    let port = free_port();
+    let mut prov = province(db, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let http = Client::new();
+    let a = BusinessRecord {
+        name_zh: "电费缴纳".into(),
+        name_en: "Payment".into(),
+        default_service_secs: 300,
+    };
+    let r = http
+        .put(format!("{base}/admin/v1/businesses/A"))
+        .bearer_auth(&admin)
+        .json(&a)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let setup = json!({"counters": [{"no": 1, "skills": ["A"]}], "area": "EAST"});
+    let r = http
+        .put(format!("{base}/admin/v1/halls/H0101/setup"))
+        .bearer_auth(&admin)
+        .json(&setup)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+
+    let work = tempfile::tempdir().unwrap();
+    let node = hall_node::start(hall_options(work.path(), &base, &h1))
+        .await
+        .unwrap();
+    let at = format!("http://{}", node.addr);
+    let req = ipc::LoginRequest {
+        staff_no: "1001".into(),
+        password: "demo-1001".into(),
+    };
+    let clerk = http
+        .post(format!("{at}/api/v1/sessions"))
+        .json(&req)
+        .send()
+        .await
+        .unwrap()
+        .json::<ipc::hall::SessionReply>()
+        .await
+        .unwrap()
+        .token;
+    let gen = |i| {
+        customer::Generator::new(11, "EAST", today)
+            .household(i)
+            .unwrap()
+    };
+    let record = |no: AccountNo| {
+        let http = http.clone();
+        let url = format!("{at}/api/v1/customers/{no}");
+        let token = clerk.clone();
+        async move { http.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    // The whole area arrives (the last account generated is there).
+    let last = gen(1_199);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !record(last.account.no).await.status().is_success() {
+        assert!(Instant::now() < deadline, "the area never reached the hall");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let check = |r: CustomerRecord, h: &customer::Household| {
+        assert_eq!(r.account.no, h.account.no);
+        assert_eq!(r.customer.name, h.customer.name);
+        let owed = customer::owed(&h.bills, &h.applied, r.today);
+        assert_eq!(r.owed, owed);
+        if let Some(card) = &r.customer.id_card {
+            assert!(card.contains('*'), "the id card is masked: {card}");
+        }
+    };
+    // Someone in arrears, so the owed figure is not trivially empty.
+    let debtor = (0..1_200)
+        .map(gen)
+        .find(|h| !customer::owed(&h.bills, &h.applied, today).is_empty())
+        .expect("the generator puts a few percent in arrears");
+    let got: CustomerRecord = record(debtor.account.no).await.json().await.unwrap();
+    assert!(got.owed_total.0 > 0);
+    check(got, &debtor);
+    let as_of = {
+        let r: CustomerRecord = record(last.account.no).await.json().await.unwrap();
+        r.as_of_ms
+    };
+
+    // Another area's customer is not held here.
+    let west = customer::Generator::new(11, "WEST", today)
+        .household(0)
+        .unwrap();
+    assert_eq!(
+        record(west.account.no).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    // The province away: the counter still has the record, and says how old it is.
+    kill(&mut prov);
+    let r = record(last.account.no).await;
+    assert!(r.status().is_success());
+    let r: CustomerRecord = r.json().await.unwrap();
+    assert!(r.as_of_ms >= as_of && r.as_of_ms <= server::now_ms());
+    check(r, &last);
+    let hits: CustomerHits = http
+        .get(format!("{at}/api/v1/customers"))
+        .query(&[("q", last.customer.name.as_str())])
+        .bearer_auth(&clerk)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        hits.hits.iter().any(|h| h.account == last.account.no),
+        "found by name offline: {hits:?}"
+    );
+    node.stop().await;
+}
