@@ -257,9 +257,25 @@ pub async fn store(
                 };
                 db::emergency::put_entry(&mut tx, &row).await?;
             }
-            // A hall's customer audit: acknowledged and not stored yet (the province's
-            // customer side stores it; until then the hall keeps its own append-only copy).
-            Payload::CustomerAccess(_) => {}
+            Payload::CustomerAccess(a) => {
+                let Ok(id) = i64::try_from(a.id) else {
+                    continue;
+                };
+                if a.id.to_string() != c.key {
+                    continue;
+                }
+                let row = db::customers::AccessRow {
+                    hall,
+                    id,
+                    hlc: &hlc,
+                    at_ms: a.at,
+                    by_staff: &a.by,
+                    what: &a.what,
+                    account: a.account.as_deref(),
+                    body: c.body.as_str(),
+                };
+                db::customers::put_access(&mut tx, &row).await?;
+            }
             // A kind this version does not know yet: acknowledged (the version check guards meaning).
             Payload::CounterEvent(_) | Payload::Unknown(_) => {}
         }

@@ -45,3 +45,17 @@ pub struct CustomerPage {
     /// When the province answered: a hall shows its records' age from it.
     pub at_ms: i64,
 }
+
+/// One line of a hall's customer audit as the province keeps it
+/// (`GET /admin/v1/halls/{code}/customer-access`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerAccessLine {
+    pub id: i64,
+    pub at_ms: i64,
+    /// Staff number of who looked.
+    pub by_staff: String,
+    /// `record` or `search`.
+    pub what: String,
+    /// The account opened (or found by a search for one).
+    pub account: Option<String>,
+}

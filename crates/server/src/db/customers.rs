@@ -1,7 +1,8 @@
-//! The province's customer records: one row per account (its household as JSON) under a version of the customer sequence, and the pages halls pull by area.
+//! The province's customer records: one row per account (its household as JSON) under a version of the customer sequence, the pages halls pull by area, and the halls' audit of who looked at whom.
 
 use super::Tx;
 use sqlx::AnyPool;
+use sync_proto::customers::CustomerAccessLine;
 
 /// An account as stored, ready to go: its version and its household (JSON).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -87,4 +88,65 @@ pub async fn count(pool: &AnyPool, area: &str) -> Result<i64, sqlx::Error> {
         .bind(area)
         .fetch_one(pool)
         .await
+}
+
+/// One line of a hall's customer audit, as the hall sent it.
+#[derive(Debug, Clone)]
+pub struct AccessRow<'a> {
+    pub hall: &'a str,
+    pub id: i64,
+    pub hlc: &'a str,
+    pub at_ms: i64,
+    pub by_staff: &'a str,
+    pub what: &'a str,
+    pub account: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// Stores a line of a hall's customer audit once (a replay changes nothing).
+pub async fn put_access(tx: &mut Tx, a: &AccessRow<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO hall_customer_access (hall, id, hlc, at_ms, by_staff, what, account, body)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (hall, id) DO NOTHING",
+    )
+    .bind(a.hall)
+    .bind(a.id)
+    .bind(a.hlc)
+    .bind(a.at_ms)
+    .bind(a.by_staff)
+    .bind(a.what)
+    .bind(a.account)
+    .bind(a.body)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// `hall`'s customer audit, newest first, at most `limit`; only `account`'s when given.
+pub async fn accesses(
+    pool: &AnyPool,
+    hall: &str,
+    account: Option<&str>,
+    limit: u32,
+) -> Result<Vec<CustomerAccessLine>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, at_ms, by_staff, what, account FROM hall_customer_access
+         WHERE hall = $1 AND ($2 = '' OR account = $2) ORDER BY id DESC LIMIT $3",
+    )
+    .bind(hall)
+    .bind(account.unwrap_or(""))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, at_ms, by_staff, what, account)| CustomerAccessLine {
+            id,
+            at_ms,
+            by_staff,
+            what,
+            account,
+        })
+        .collect())
 }

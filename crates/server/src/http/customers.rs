@@ -1,16 +1,19 @@
-//! `POST /sync/v1/customers/pull` and `GET /sync/v1/customers/{account}` (hall token): a hall's area of customer records page by page, and one account from outside its area; `GET /admin/v1/customers/{account}` (maintainer token): one account as the province holds it.
+//! `POST /sync/v1/customers/pull` and `GET /sync/v1/customers/{account}` (hall token): a hall's area of customer records page by page, and one account from outside its area; `GET /admin/v1/customers/{account}` and `/admin/v1/halls/{code}/customer-access` (maintainer token): one account as the province holds it, and who looked at whom at a hall.
 
 use super::auth::{Hall, Maintainer};
 use super::edge::{JsonBody, Path};
 use super::{body, Answer};
 use crate::error::ProvinceError;
 use crate::{db, now_ms, AppState};
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use customer::AccountNo;
-use sync_proto::customers::{AccountCopy, CustomerPage, CustomerPull, MAX_PAGE};
+use sync_proto::customers::{
+    AccountCopy, CustomerAccessLine, CustomerPage, CustomerPull, MAX_PAGE,
+};
 use sync_proto::owned::{self, HallSetup, OwnedKind};
 
 pub fn router() -> Router<AppState> {
@@ -18,6 +21,59 @@ pub fn router() -> Router<AppState> {
         .route("/sync/v1/customers/pull", post(pull))
         .route("/sync/v1/customers/{account}", get(hall_lookup))
         .route("/admin/v1/customers/{account}", get(admin_lookup))
+        .route("/admin/v1/halls/{code}/customer-access", get(access))
+}
+
+/// The newest lines a maintainer gets of a hall's customer audit.
+const ACCESS_LINES: u32 = 500;
+
+/// `?account=` narrows the audit to one customer's account.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccessQuery {
+    #[serde(default)]
+    account: Option<String>,
+}
+
+/// `GET /admin/v1/halls/{code}/customer-access[?account=]`: who looked at
+/// whom at a hall, newest first (at most 500 lines).
+async fn access(
+    State(s): State<AppState>,
+    _: Maintainer,
+    Path(code): Path<String>,
+    query: Result<Query<AccessQuery>, QueryRejection>,
+) -> Answer<Vec<CustomerAccessLine>> {
+    let Query(q) = query.map_err(|e| {
+        ProvinceError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("查询参数无法识别（只接受 account）：{e}"),
+            format!("The query is not understood (only account): {e}"),
+        )
+    })?;
+    let account = q.account.as_deref().map(account_no).transpose()?;
+    if db::halls::name(&s.pool, &code).await?.is_none() {
+        return Err(ProvinceError::unknown_hall(&sync_proto::limits::shown(
+            &code,
+        )));
+    }
+    let account = account.map(|a| a.to_string());
+    db::customers::accesses(&s.pool, &code, account.as_deref(), ACCESS_LINES)
+        .await
+        .map(Json)
+        .map_err(Into::into)
+}
+
+/// An account number, or 422 `account_no_invalid` with the reason.
+fn account_no(raw: &str) -> Result<AccountNo, ProvinceError> {
+    AccountNo::parse(raw).map_err(|e| {
+        ProvinceError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "account_no_invalid",
+            e.to_string(),
+            e.en(),
+        )
+    })
 }
 
 /// The area of `hall`'s set-up, if it has one.
@@ -84,14 +140,7 @@ async fn pull(
 }
 
 async fn lookup(s: &AppState, raw: &str) -> Result<AccountCopy, ProvinceError> {
-    let no = AccountNo::parse(raw).map_err(|e| {
-        ProvinceError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "account_no_invalid",
-            e.to_string(),
-            e.en(),
-        )
-    })?;
+    let no = account_no(raw)?;
     let row = db::customers::account(&s.pool, &no.to_string())
         .await?
         .ok_or_else(|| {

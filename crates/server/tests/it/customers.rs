@@ -2,7 +2,9 @@
 
 use super::*;
 use customer::{AccountNo, Day};
-use sync_proto::customers::{AccountCopy, CustomerPage, CustomerPull, MAX_PAGE};
+use sync_proto::customers::{
+    AccountCopy, CustomerAccessLine, CustomerPage, CustomerPull, MAX_PAGE,
+};
 use sync_proto::owned::BusinessRecord;
 use sync_proto::ProvinceRefusal;
 
@@ -333,6 +335,34 @@ async fn offline_area(db: &str) {
         record(west.account.no).await.status(),
         StatusCode::NOT_FOUND
     );
+
+    // The province learns who looked at whom (the audit replicates).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let lines: Vec<CustomerAccessLine> = http
+            .get(format!("{base}/admin/v1/halls/H0101/customer-access"))
+            .query(&[("account", debtor.account.no.to_string())])
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(line) = lines.first() {
+            assert_eq!(
+                (line.by_staff.as_str(), line.what.as_str()),
+                ("1001", "record")
+            );
+            assert_eq!(lines.len(), 1, "one look, one line: {lines:?}");
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the audit never reached the province"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 
     // The province away: the counter still has the record, and says how old it is.
     kill(&mut prov);

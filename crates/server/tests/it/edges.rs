@@ -142,6 +142,12 @@ const ROUTES: &[(&str, &str, Who, Takes)] = &[
         Takes::Nothing,
     ),
     (
+        "GET",
+        "/admin/v1/halls/{code}/customer-access",
+        Who::Maintainer,
+        Takes::Nothing,
+    ),
+    (
         "POST",
         "/sync/v1/plans/{id}/withdraw",
         Who::Hall,
