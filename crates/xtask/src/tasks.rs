@@ -452,6 +452,10 @@ pub enum Bench {
     /// 应急触发到值班台提示、启动预案到各岗位屏幕的时延 / emergency trigger to the duty console's
     /// proposal, and activation to every acknowledging screen (the real hall node)
     Emergency,
+    /// 营业厅辖区客户档案：调取档案与模糊查询的时延、接收辖区的速度 / the record pop and
+    /// fuzzy search at a hall holding its area, and how fast it takes the area in
+    /// (YYT_BENCH_CUSTOMERS accounts, default 100,000)
+    Customers,
     /// 四路 720p 录像的 CPU 与磁盘、事件到首帧、实时时延 / four 720p cameras recorded (CPU,
     /// disk), event to first frame, live latency (YYT_BENCH_VIDEO_MINUTES, default 10)
     Video,
@@ -478,6 +482,7 @@ pub fn bench(which: Bench) -> Result {
         Bench::Devices => cargo_bench("benchmark devices", "hall-node", "devices", None),
         Bench::Alarms => cargo_bench("benchmark alarms", "hall-node", "alarms", None),
         Bench::Emergency => cargo_bench("benchmark emergency", "hall-node", "emergency", None),
+        Bench::Customers => cargo_bench("benchmark customers", "hall-node", "customers", None),
         Bench::Video => {
             // The test cameras, ffmpeg, Debian's Chromium and chromedriver, hls.js in ui/vendor.
             let ctx = Ctx::new(Need::Test)?;
