@@ -283,7 +283,8 @@ impl PlanError {
     }
 }
 
-fn id_ok(raw: &str) -> bool {
+/// Whether `raw` is a plan or step id: 1–`MAX_ID` of `A–Z a–z 0–9 - _` (safe in a path).
+pub fn id_ok(raw: &str) -> bool {
     !raw.is_empty()
         && raw.len() <= MAX_ID
         && raw

@@ -10,11 +10,7 @@ use ipc::{ApiError, ErrorCode};
 
 /// A step or plan id goes into a path: only a well-formed one may.
 fn step_ok(raw: &str) -> bool {
-    !raw.is_empty()
-        && raw.len() <= ipc::emergency::MAX_STEP_ID
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    ipc::emergency::limits::id_ok(raw)
 }
 
 impl Desk {

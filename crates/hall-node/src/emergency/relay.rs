@@ -74,12 +74,8 @@ fn url(province: &Province, path: &str) -> String {
 /// A plan id as one path segment (the province checks it fully): refused
 /// here when it could not be one.
 fn segment(id: &str) -> Result<&str, HallError> {
-    let ok = !id.is_empty()
-        && id.len() <= ipc::emergency::MAX_STEP_ID
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    ok.then_some(id)
+    ::emergency::plan::id_ok(id)
+        .then_some(id)
         .ok_or(HallError::bad(ErrorCode::PlanInvalid))
 }
 

@@ -53,17 +53,14 @@ pub fn router() -> Router<AppState> {
 }
 
 fn id_of(raw: &str) -> Result<String, ProvinceError> {
-    let ok = !raw.is_empty()
-        && raw.len() <= emergency::plan::MAX_ID
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    ok.then(|| raw.to_owned()).ok_or_else(|| {
-        ProvinceError::invalid(
-            "编号应为 1–40 位字母、数字、- 或 _",
-            "An id is 1–40 letters, digits, - or _",
-        )
-    })
+    emergency::plan::id_ok(raw)
+        .then(|| raw.to_owned())
+        .ok_or_else(|| {
+            ProvinceError::invalid(
+                "编号应为 1–40 位字母、数字、- 或 _",
+                "An id is 1–40 letters, digits, - or _",
+            )
+        })
 }
 
 fn not_found(code: &'static str, zh: &str, en: &str, id: &str) -> ProvinceError {

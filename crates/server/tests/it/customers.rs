@@ -29,6 +29,32 @@ async fn pull(http: &Client, base: &str, token: &str, since: i64, limit: u32) ->
         .unwrap()
 }
 
+/// The province's catalogue (business A) and hall H0101's set-up, in area EAST.
+async fn in_area_east(http: &Client, base: &str, admin: &str) {
+    let a = BusinessRecord {
+        name_zh: "电费缴纳".into(),
+        name_en: "Payment".into(),
+        default_service_secs: 300,
+    };
+    let r = http
+        .put(format!("{base}/admin/v1/businesses/A"))
+        .bearer_auth(admin)
+        .json(&a)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    let setup = json!({"counters": [{"no": 1, "skills": ["A"]}], "area": "EAST"});
+    let r = http
+        .put(format!("{base}/admin/v1/halls/H0101/setup"))
+        .bearer_auth(admin)
+        .json(&setup)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+}
+
 async fn refused(r: reqwest::Response, status: StatusCode, code: &str) {
     assert_eq!(r.status(), status);
     let body: ProvinceRefusal = r.json().await.unwrap();
@@ -63,28 +89,7 @@ async fn area_pull(db: &str) {
     let mut prov = province(db, port);
     let base = format!("http://127.0.0.1:{port}");
     let http = Client::new();
-    let a = BusinessRecord {
-        name_zh: "电费缴纳".into(),
-        name_en: "Payment".into(),
-        default_service_secs: 300,
-    };
-    let r = http
-        .put(format!("{base}/admin/v1/businesses/A"))
-        .bearer_auth(&admin)
-        .json(&a)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
-    let setup = json!({"counters": [{"no": 1, "skills": ["A"]}], "area": "EAST"});
-    let r = http
-        .put(format!("{base}/admin/v1/halls/H0101/setup"))
-        .bearer_auth(&admin)
-        .json(&setup)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    in_area_east(&http, &base, &admin).await;
 
     // Page by page, in version order, every account of the area once.
     let mut since = 0;
@@ -245,28 +250,7 @@ async fn offline_area(db: &str) {
     let mut prov = province(db, port);
     let base = format!("http://127.0.0.1:{port}");
     let http = Client::new();
-    let a = BusinessRecord {
-        name_zh: "电费缴纳".into(),
-        name_en: "Payment".into(),
-        default_service_secs: 300,
-    };
-    let r = http
-        .put(format!("{base}/admin/v1/businesses/A"))
-        .bearer_auth(&admin)
-        .json(&a)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
-    let setup = json!({"counters": [{"no": 1, "skills": ["A"]}], "area": "EAST"});
-    let r = http
-        .put(format!("{base}/admin/v1/halls/H0101/setup"))
-        .bearer_auth(&admin)
-        .json(&setup)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success());
+    in_area_east(&http, &base, &admin).await;
 
     let work = tempfile::tempdir().unwrap();
     let node = hall_node::start(hall_options(work.path(), &base, &h1))
